@@ -1,0 +1,3 @@
+export * from './fd-log-sink.js';
+export * from './system-clock.js';
+export * from './tcp-listener.js';
