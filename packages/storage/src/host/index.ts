@@ -1,0 +1,2 @@
+export * from './fs-dir.js';
+export * from './read-only-file.js';
