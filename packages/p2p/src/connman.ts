@@ -1,0 +1,319 @@
+/**
+ * The connection manager (Core's CConnman): accepts inbound streams from the Listener, opens
+ * manual outbound connections through the Connector (`connect=`, `addnode=`, the `addnode`
+ * RPC), keeps added nodes connected, numbers peers, and runs the inactivity checks. What the
+ * messages mean is the PeerManager's business (net-processing.ts).
+ */
+import type { ByteStream, Clock, Listener, Logger, Timer } from '@bitcoind-lite/runtime';
+import type { Connector } from './connector.js';
+import { parseIpLiteral, type NetService } from './messages/net-address.js';
+import { Peer, type ConnectionType } from './peer.js';
+import { DEFAULT_MAX_RECEIVE_BUFFER_BYTES } from './protocol.js';
+import type { DecodedFrame, FramingError } from './v1-transport.js';
+
+/** Core's RPC error for `addnode add` of a node already added (RPC_CLIENT_NODE_ALREADY_ADDED). */
+export class AddNodeError extends Error {
+  override readonly name = 'AddNodeError';
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ConnmanEvents {
+  onPeerConnected(peer: Peer): void;
+  onFrame(peer: Peer, frame: DecodedFrame): Promise<void>;
+  onFramingError(peer: Peer, error: FramingError): void;
+  onPeerClosed(peer: Peer): void;
+}
+
+export interface ConnmanOptions {
+  connector: Connector;
+  listener?: Listener | undefined;
+  clock: Clock;
+  logger: Logger;
+  magic: Uint8Array;
+  defaultPort: number;
+  events: ConnmanEvents;
+  /** `-connect=` targets: only these are dialled, and redialled when lost. */
+  connect?: string[];
+  /** `-addnode=` targets, kept connected as Core's added nodes. */
+  addnode?: string[];
+  maxReceiveBufferBytes?: number;
+  /** Core's ThreadOpenAddedConnections waits 60 s after an attempt (2 s otherwise). */
+  addedNodeRetryMs?: number;
+  /** Core's -connect loop backs off 500 ms per round up to 5 s. */
+  connectRetryMaxMs?: number;
+}
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** Parses "host", "host:port", "[v6]" or "[v6]:port" (Core's SplitHostPort). */
+export function splitHostPort(target: string, defaultPort: number): HostPort {
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(target);
+  if (bracket) return { host: bracket[1]!, port: bracket[2] ? Number(bracket[2]) : defaultPort };
+  const colon = target.lastIndexOf(':');
+  // A bare IPv6 literal has several colons and no port.
+  if (colon > 0 && target.indexOf(':') === colon) {
+    const port = Number(target.slice(colon + 1));
+    if (Number.isInteger(port) && port > 0 && port < 65536) {
+      return { host: target.slice(0, colon), port };
+    }
+  }
+  return { host: target, port: defaultPort };
+}
+
+function endpoint(host: string | undefined, port: number | undefined): string {
+  if (host === undefined || port === undefined) return '';
+  const h = host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
+  return h.includes(':') ? `[${h}]:${port}` : `${h}:${port}`;
+}
+
+interface ManualTarget {
+  target: string;
+  kind: 'connect' | 'added';
+  attempts: number;
+  nextAttemptMs: number;
+}
+
+export class ConnectionManager {
+  private readonly peers = new Map<number, Peer>();
+  private nextPeerId = 0;
+  private readonly manual = new Map<string, ManualTarget>();
+  private readonly dialling = new Set<string>();
+  private readonly o: ConnmanOptions;
+  private timer: Timer | undefined;
+  private stopped = false;
+  private started = false;
+  totalBytesRecvClosed = 0;
+  totalBytesSentClosed = 0;
+
+  constructor(options: ConnmanOptions) {
+    for (const k of ['connector', 'clock', 'logger', 'magic', 'events'] as const) {
+      if (options[k] === undefined) throw new TypeError(`ConnectionManager: ${k} is required`);
+    }
+    this.o = options;
+    for (const t of options.connect ?? []) this.addManual(t, 'connect');
+    for (const t of options.addnode ?? []) this.addManual(t, 'added');
+  }
+
+  private addManual(target: string, kind: ManualTarget['kind']): void {
+    this.manual.set(target, { target, kind, attempts: 0, nextAttemptMs: 0 });
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.o.listener?.accept((stream) => this.acceptInbound(stream));
+    this.timer = this.o.clock.setInterval(() => this.maintainManualConnections(), 500);
+    this.maintainManualConnections();
+  }
+
+  /** Disconnects every peer and waits for their streams to close. The listener is the launcher's. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timer?.cancel();
+    const all = [...this.peers.values()];
+    for (const p of all) p.disconnect('shutting down');
+    await Promise.all(all.map((p) => p.closed));
+  }
+
+  allPeers(): Peer[] {
+    return [...this.peers.values()];
+  }
+
+  getPeer(id: number): Peer | undefined {
+    return this.peers.get(id);
+  }
+
+  connectionCount(): number {
+    let n = 0;
+    for (const p of this.peers.values()) if (!p.disconnecting) n++;
+    return n;
+  }
+
+  /** The nonces of our own outbound version messages (Core's CheckIncomingNonce). */
+  isLocalNonce(nonce: bigint): boolean {
+    for (const p of this.peers.values()) {
+      if (!p.inbound && !p.successfullyConnected && p.localNonce === nonce) return true;
+    }
+    return false;
+  }
+
+  /** The `addnode` RPC: add, remove, onetry (Core's error codes and messages). */
+  addNode(target: string, command: 'add' | 'remove' | 'onetry'): void {
+    if (command === 'onetry') {
+      void this.openManual(target);
+      return;
+    }
+    if (command === 'add') {
+      if (this.manual.has(target)) {
+        throw new AddNodeError(-23, 'Error: Node already added');
+      }
+      this.addManual(target, 'added');
+      this.maintainManualConnections();
+      return;
+    }
+    const m = this.manual.get(target);
+    if (m === undefined || m.kind !== 'added') {
+      throw new AddNodeError(
+        -24,
+        'Error: Node could not be removed. It has not been added previously.',
+      );
+    }
+    this.manual.delete(target);
+  }
+
+  /** Added nodes, for getaddednodeinfo: the target and whether a peer is connected to it. */
+  addedNodes(): { addednode: string; connected: boolean; peer?: Peer }[] {
+    return [...this.manual.values()]
+      .filter((m) => m.kind === 'added')
+      .map((m) => {
+        const peer = this.findByTarget(m.target);
+        return peer
+          ? { addednode: m.target, connected: true, peer }
+          : { addednode: m.target, connected: false };
+      });
+  }
+
+  private findByTarget(target: string): Peer | undefined {
+    for (const p of this.peers.values()) {
+      if (p.disconnecting) continue;
+      if (p.target === target || p.endpoints.addr === target) return p;
+    }
+    return undefined;
+  }
+
+  private maintainManualConnections(): void {
+    if (this.stopped) return;
+    const now = this.o.clock.nowMs();
+    for (const m of this.manual.values()) {
+      if (m.nextAttemptMs > now || this.dialling.has(m.target) || this.findByTarget(m.target))
+        continue;
+      m.attempts++;
+      const delay =
+        m.kind === 'connect'
+          ? Math.min(500 * m.attempts, this.o.connectRetryMaxMs ?? 5000)
+          : (this.o.addedNodeRetryMs ?? 60_000);
+      m.nextAttemptMs = now + delay;
+      void this.openManual(m.target).then((ok) => {
+        if (ok) m.attempts = 0;
+      });
+    }
+  }
+
+  /** Core's OpenNetworkConnection for a manual target; resolves whether it connected. */
+  private async openManual(target: string): Promise<boolean> {
+    if (this.stopped || this.dialling.has(target) || this.findByTarget(target)) return false;
+    const { host, port } = splitHostPort(target, this.o.defaultPort);
+    this.dialling.add(target);
+    this.o.logger.debug('net', `trying v1 connection ${target} lastseen=0.0hrs`);
+    let stream: ByteStream;
+    try {
+      stream = await this.o.connector.connect(host, port);
+    } catch (e) {
+      this.o.logger.debug('net', `connection to ${target} failed: ${(e as Error).message}`);
+      return false;
+    } finally {
+      this.dialling.delete(target);
+    }
+    if (this.stopped) {
+      stream.destroy();
+      return false;
+    }
+    const remote = parseIpLiteral(host, port);
+    this.addPeer(
+      stream,
+      'manual',
+      {
+        addr: remote ? endpoint(host, port) : `${host}:${port}`,
+        addrBind: endpoint(stream.localAddress, stream.localPort),
+        service: remote,
+      },
+      target,
+    );
+    return true;
+  }
+
+  /** Opens an outbound connection of a given type (tests and future automatic outbound). */
+  async openOutbound(target: string, type: ConnectionType = 'outbound-full-relay'): Promise<Peer> {
+    const { host, port } = splitHostPort(target, this.o.defaultPort);
+    const stream = await this.o.connector.connect(host, port);
+    const remote = parseIpLiteral(host, port);
+    return this.addPeer(
+      stream,
+      type,
+      {
+        addr: `${host.includes(':') ? `[${host}]` : host}:${port}`,
+        addrBind: endpoint(stream.localAddress, stream.localPort),
+        service: remote,
+      },
+      undefined,
+    );
+  }
+
+  private acceptInbound(stream: ByteStream): void {
+    if (this.stopped) {
+      stream.destroy();
+      return;
+    }
+    const host = stream.remoteAddress;
+    const port = stream.remotePort ?? 0;
+    const addr = endpoint(host, port);
+    const service: NetService | undefined =
+      host !== undefined ? parseIpLiteral(host.replace(/^::ffff:(?=\d)/, ''), port) : undefined;
+    this.o.logger.debug('net', `connection from ${addr || 'unknown'} accepted`);
+    this.addPeer(
+      stream,
+      'inbound',
+      {
+        addr,
+        addrBind: endpoint(stream.localAddress, stream.localPort),
+        service,
+      },
+      undefined,
+    );
+  }
+
+  private addPeer(
+    stream: ByteStream,
+    type: ConnectionType,
+    endpoints: Peer['endpoints'],
+    target: string | undefined,
+  ): Peer {
+    stream.setNoDelay?.(true);
+    const peer = new Peer(
+      this.nextPeerId++,
+      stream,
+      type,
+      endpoints,
+      this.o.magic,
+      this.o.clock,
+      this.o.maxReceiveBufferBytes ?? DEFAULT_MAX_RECEIVE_BUFFER_BYTES,
+      target,
+    );
+    this.peers.set(peer.id, peer);
+    this.o.logger.debug('net', `Added connection peer=${peer.id}`);
+    peer.start(
+      (p, f) => this.o.events.onFrame(p, f),
+      (e) => {
+        this.o.logger.debug('net', `${e.message}, peer=${peer.id}`);
+        peer.disconnect(e.message);
+      },
+      () => {
+        this.peers.delete(peer.id);
+        this.totalBytesRecvClosed += peer.bytesRecv;
+        this.totalBytesSentClosed += peer.bytesSent;
+        this.o.logger.debug('net', `disconnecting peer=${peer.id}`);
+        this.o.events.onPeerClosed(peer);
+      },
+    );
+    this.o.events.onPeerConnected(peer);
+    return peer;
+  }
+}

@@ -1,0 +1,102 @@
+/** getpeerinfo's object for one peer, with Bitcoin Core's field names and units. */
+import { networkClass } from './messages/net-address.js';
+import type { Peer } from './peer.js';
+import { serviceNames, servicesHex } from './protocol.js';
+
+export interface PeerInfo {
+  id: number;
+  addr: string;
+  addrbind?: string;
+  network: string;
+  services: string;
+  servicesnames: string[];
+  relaytxes: boolean;
+  lastsend: number;
+  lastrecv: number;
+  last_transaction: number;
+  last_block: number;
+  bytessent: number;
+  bytesrecv: number;
+  conntime: number;
+  timeoffset: number;
+  /** Seconds, present once a pong came back. */
+  pingtime?: number;
+  minping?: number;
+  /** Seconds the outstanding ping has waited. */
+  pingwait?: number;
+  version: number;
+  subver: string;
+  inbound: boolean;
+  bip152_hb_to: boolean;
+  bip152_hb_from: boolean;
+  startingheight: number;
+  presynced_headers: number;
+  synced_headers: number;
+  synced_blocks: number;
+  inflight: number[];
+  addr_relay_enabled: boolean;
+  addr_processed: number;
+  addr_rate_limited: number;
+  permissions: string[];
+  /** BTC per kvB, as Core prints it. */
+  minfeefilter: number;
+  bytessent_per_msg: Record<string, number>;
+  bytesrecv_per_msg: Record<string, number>;
+  connection_type: string;
+  transport_protocol_type: 'v1';
+  session_id: '';
+}
+
+function seconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+function sortedRecord(m: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...m.keys()].sort()) if (m.get(k)! > 0) out[k] = m.get(k)!;
+  return out;
+}
+
+export function buildPeerInfo(p: Peer, inflight: number[], nowMs?: number): PeerInfo {
+  const info: PeerInfo = {
+    id: p.id,
+    addr: p.endpoints.addr,
+    network: p.endpoints.service ? networkClass(p.endpoints.service) : 'onion',
+    services: servicesHex(p.services),
+    servicesnames: serviceNames(p.services),
+    relaytxes: p.relayTxes,
+    lastsend: seconds(p.lastSendMs),
+    lastrecv: seconds(p.lastRecvMs),
+    last_transaction: 0,
+    last_block: p.lastBlockTimeSec,
+    bytessent: p.bytesSent,
+    bytesrecv: p.bytesRecv,
+    conntime: seconds(p.connTimeMs),
+    timeoffset: p.timeOffsetSec,
+    version: p.version,
+    subver: p.subver,
+    inbound: p.inbound,
+    bip152_hb_to: false,
+    bip152_hb_from: false,
+    startingheight: p.startingHeight,
+    presynced_headers: -1,
+    synced_headers: p.bestKnownBlock ? p.bestKnownBlock.height : -1,
+    synced_blocks: p.lastCommonBlock ? p.lastCommonBlock.height : -1,
+    inflight,
+    addr_relay_enabled: p.connectionType !== 'block-relay-only',
+    addr_processed: 0,
+    addr_rate_limited: 0,
+    permissions: [],
+    minfeefilter: Number(p.feeFilterSatPerKvB) / 1e8,
+    bytessent_per_msg: sortedRecord(p.bytesSentPerMsg),
+    bytesrecv_per_msg: sortedRecord(p.bytesRecvPerMsg),
+    connection_type: p.connectionType,
+    transport_protocol_type: 'v1',
+    session_id: '',
+  };
+  if (p.endpoints.addrBind) info.addrbind = p.endpoints.addrBind;
+  if (p.lastPingTimeMs !== undefined) info.pingtime = p.lastPingTimeMs / 1000;
+  if (p.minPingTimeMs !== undefined) info.minping = p.minPingTimeMs / 1000;
+  if (p.pingNonceSent !== 0n && nowMs !== undefined) info.pingwait = (nowMs - p.pingStartMs) / 1000;
+  return info;
+}
