@@ -1,0 +1,189 @@
+/**
+ * The block tree and its storage (Core's BlockManager / node/blockstorage.cpp): every known
+ * BlockIndex by hash, block and undo data in `blocks/blk*.dat` / `rev*.dat`, and the index
+ * records in `blocks/index/`. Changed entries are written in one synced batch by `flush`, after
+ * the block files they point into have been synced.
+ */
+import {
+  Block,
+  BlockHeader,
+  type ChainParams,
+  fromHex,
+  reverseBytes,
+  toHex,
+} from '@bitcoind-lite/consensus';
+import {
+  type BlockFileInfo,
+  BlockFiles,
+  BlockTreeDB,
+  type BlockUndo,
+  type DiskBlockIndex,
+  type Dir,
+  deserializeBlockUndo,
+  serializeBlockUndo,
+} from '@bitcoind-lite/storage';
+import { BlockIndex } from './block-index.js';
+import { BLOCK_HAVE_DATA, BLOCK_HAVE_UNDO, BLOCK_VALID_TREE } from './block-status.js';
+
+export class BlockManager {
+  private readonly byHash = new Map<string, BlockIndex>();
+  private readonly dirty = new Set<BlockIndex>();
+
+  private constructor(
+    private readonly tree: BlockTreeDB,
+    readonly files: BlockFiles,
+  ) {}
+
+  static async open(datadir: Dir, params: ChainParams): Promise<BlockManager> {
+    const blocksDir = await datadir.subdir('blocks', { create: true });
+    const tree = await BlockTreeDB.open(await blocksDir.openLevel('index'));
+    const lastFile = (await tree.readLastBlockFile()) ?? 0;
+    const infos: BlockFileInfo[] = [];
+    for (let n = 0; n <= lastFile; n++) {
+      const info = await tree.readBlockFileInfo(n);
+      if (info !== undefined) infos[n] = info;
+      else
+        infos[n] = {
+          blocks: 0,
+          sizeBytes: 0,
+          undoSizeBytes: 0,
+          heightFirst: 0,
+          heightLast: 0,
+          timeFirst: 0,
+          timeLast: 0,
+        };
+    }
+    const files = new BlockFiles(blocksDir, params.messageStart, infos, lastFile);
+    const bm = new BlockManager(tree, files);
+    await bm.load();
+    return bm;
+  }
+
+  /** Core's LoadBlockIndexGuts: every record, linked to its parent, in height order. */
+  private async load(): Promise<void> {
+    const records: DiskBlockIndex[] = [];
+    for await (const r of this.tree.blockIndexRecords()) records.push(r);
+    records.sort((a, b) => a.height - b.height);
+    for (const r of records) {
+      const header = BlockHeader.decode(r.header);
+      const prev = this.lookup(header.prevBlock);
+      if (r.height > 0 && prev === undefined) {
+        throw new Error(`block index: parent of ${toHex(reverseBytes(r.hash))} is missing`);
+      }
+      const idx = new BlockIndex(header, prev);
+      if (idx.height !== r.height)
+        throw new Error(`block index: height mismatch at ${idx.hashHex}`);
+      idx.status = r.status;
+      idx.nTx = r.nTx;
+      idx.file = r.file;
+      idx.dataPos = r.dataPos;
+      idx.undoPos = r.undoPos;
+      if (idx.nTx > 0 && (prev === undefined || prev.chainTx > 0)) {
+        idx.chainTx = (prev?.chainTx ?? 0) + idx.nTx;
+      }
+      this.byHash.set(idx.hashHex, idx);
+    }
+  }
+
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  all(): IterableIterator<BlockIndex> {
+    return this.byHash.values();
+  }
+
+  /** By internal-order bytes or display hex. */
+  lookup(hash: Uint8Array | string): BlockIndex | undefined {
+    const key = typeof hash === 'string' ? hash.toLowerCase() : toHex(reverseBytes(hash));
+    return this.byHash.get(key);
+  }
+
+  /** Core's AddToBlockIndex: a new entry at VALID_TREE. */
+  addHeader(header: BlockHeader, prev: BlockIndex | undefined): BlockIndex {
+    const idx = new BlockIndex(header, prev);
+    idx.raiseValidity(BLOCK_VALID_TREE);
+    this.byHash.set(idx.hashHex, idx);
+    this.dirty.add(idx);
+    return idx;
+  }
+
+  markDirty(idx: BlockIndex): void {
+    this.dirty.add(idx);
+  }
+
+  /** Writes block data and records where (status gains HAVE_DATA). */
+  async writeBlock(block: Block, idx: BlockIndex): Promise<void> {
+    const pos = await this.files.writeBlock(block.serialize(), idx.height, idx.header.time);
+    idx.file = pos.file;
+    idx.dataPos = pos.pos;
+    idx.status |= BLOCK_HAVE_DATA;
+    this.dirty.add(idx);
+  }
+
+  async readRawBlock(idx: BlockIndex): Promise<Uint8Array> {
+    if ((idx.status & BLOCK_HAVE_DATA) === 0) {
+      throw new Error(`block ${idx.hashHex} not available (no data)`);
+    }
+    return this.files.readBlock({ file: idx.file, pos: idx.dataPos });
+  }
+
+  async readBlock(idx: BlockIndex): Promise<Block> {
+    const block = Block.decode(await this.readRawBlock(idx));
+    if (block.hashHex() !== idx.hashHex) {
+      throw new Error(`block on disk does not match the index at ${idx.hashHex}`);
+    }
+    return block;
+  }
+
+  async writeUndo(idx: BlockIndex, undo: BlockUndo): Promise<void> {
+    if ((idx.status & BLOCK_HAVE_UNDO) !== 0 || idx.prev === undefined) return;
+    idx.undoPos = await this.files.writeUndo(idx.file, serializeBlockUndo(undo), idx.prev.hash);
+    idx.status |= BLOCK_HAVE_UNDO;
+    this.dirty.add(idx);
+  }
+
+  async readUndo(idx: BlockIndex): Promise<BlockUndo> {
+    if ((idx.status & BLOCK_HAVE_UNDO) === 0 || idx.prev === undefined) {
+      throw new Error(`no undo data for block ${idx.hashHex}`);
+    }
+    const bytes = await this.files.readUndo({ file: idx.file, pos: idx.undoPos }, idx.prev.hash);
+    return deserializeBlockUndo(bytes);
+  }
+
+  /** Syncs the block files, then writes changed index entries in one synced batch. */
+  async flush(): Promise<void> {
+    await this.files.sync();
+    const infos = this.files.takeDirtyFileInfos();
+    if (this.dirty.size === 0 && infos.size === 0) return;
+    const records: DiskBlockIndex[] = [];
+    for (const idx of this.dirty) {
+      records.push({
+        hash: idx.hash,
+        height: idx.height,
+        status: idx.status,
+        nTx: idx.nTx,
+        file: idx.file,
+        dataPos: idx.dataPos,
+        undoPos: idx.undoPos,
+        header: idx.header.serialize(),
+      });
+    }
+    this.dirty.clear();
+    await this.tree.writeBatchSync(infos, this.files.lastBlockFile, records);
+  }
+
+  get treeDb(): BlockTreeDB {
+    return this.tree;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.files.close();
+    await this.tree.close();
+  }
+}
+
+export function hashFromHex(hex: string): Uint8Array {
+  return reverseBytes(fromHex(hex));
+}

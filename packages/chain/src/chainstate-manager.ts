@@ -1,0 +1,571 @@
+/**
+ * The chainstate (Core's ChainstateManager + Chainstate): accepts headers and blocks, keeps the
+ * block tree, and moves the active chain to the valid chain with the most work, connecting and
+ * disconnecting blocks against the UTXO set.
+ *
+ * Crash safety, in Core's order: block data is written and synced before its index record; undo
+ * data before the index says the block has it; the index before the chainstate. The chainstate
+ * records the block it reflects ('B'); on start the active chain is set to that block and then
+ * extended by reconnecting blocks the index already has (replay). An interrupted multi-batch
+ * flush ('H' markers) is recovered as Core's ReplayBlocks.
+ */
+import {
+  Block,
+  type BlockHeader,
+  type ChainParams,
+  bytesEqual,
+  compareBytes,
+  nowSecondsOf,
+} from './deps.js';
+import type { Clock, Logger } from '@bitcoind-lite/runtime';
+import type { Random } from '@bitcoind-lite/entropy';
+import { CoinsViewDB, type Dir } from '@bitcoind-lite/storage';
+import { BlockIndex, lastCommonAncestor } from './block-index.js';
+import { BlockManager } from './block-manager.js';
+import {
+  BLOCK_FAILED_CHILD,
+  BLOCK_FAILED_MASK,
+  BLOCK_FAILED_VALID,
+  BLOCK_HAVE_DATA,
+  BLOCK_VALID_SCRIPTS,
+  BLOCK_VALID_TRANSACTIONS,
+} from './block-status.js';
+import { Chain } from './chain.js';
+import {
+  checkBlock,
+  checkBlockHeader,
+  contextualCheckBlock,
+  contextualCheckBlockHeader,
+} from './check-block.js';
+import { CoinsViewCache } from './coins-view-cache.js';
+import { connectBlock, disconnectBlock, rollforwardBlock } from './connect-block.js';
+import { type ChainEvents, ChainEventEmitter } from './events.js';
+import type { ScriptVerifier } from './script-verifier.js';
+import {
+  type ValidationState,
+  invalidState,
+  stateToString,
+  validState,
+} from './validation-state.js';
+
+/** Core's DEFAULT_DB_CACHE: 450 MiB. */
+export const DEFAULT_DBCACHE_MIB = 450;
+/** How long the coins may stay unflushed (Core writes about hourly; we are more eager). */
+const COINS_FLUSH_INTERVAL_MS = 60_000;
+/** Core's DEFAULT_MAX_TIP_AGE: a tip older than a day means initial block download. */
+const MAX_TIP_AGE_S = 24 * 60 * 60;
+
+export interface ChainstateOptions {
+  /** The network folder, e.g. `<datadir>/regtest`. */
+  datadir: Dir;
+  params: ChainParams;
+  clock: Clock;
+  logger: Logger;
+  random: Random;
+  dbcacheMiB?: number;
+  scriptVerifier?: ScriptVerifier;
+}
+
+export class ChainstateManager {
+  readonly activeChain = new Chain();
+  private bestHeaderIdx!: BlockIndex;
+  private readonly candidates = new Set<BlockIndex>();
+  /** Blocks with data whose parent lacks data, by parent (Core's m_blocks_unlinked). */
+  private readonly unlinked = new Map<BlockIndex, BlockIndex[]>();
+  private readonly events = new ChainEventEmitter();
+  private nextSequenceId = 1;
+  private lastCoinsFlushMs: number;
+  private ibdLatchedOff = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly dbcacheBytes: number;
+  /** Blocks kept in memory between acceptance and connection. */
+  private readonly recentBlocks = new Map<BlockIndex, Block>();
+  private readonly checkedStates = new Map<BlockIndex, ValidationState>();
+  private closed = false;
+
+  private constructor(
+    readonly params: ChainParams,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    readonly blockman: BlockManager,
+    readonly coinsDb: CoinsViewDB,
+    readonly coinsTip: CoinsViewCache,
+    private readonly scriptVerifier: ScriptVerifier | undefined,
+    dbcacheMiB: number,
+  ) {
+    this.dbcacheBytes = dbcacheMiB * 1024 * 1024;
+    this.lastCoinsFlushMs = clock.monotonicMs();
+  }
+
+  static async open(opts: ChainstateOptions): Promise<ChainstateManager> {
+    for (const k of ['datadir', 'params', 'clock', 'logger', 'random'] as const) {
+      if (opts?.[k] === undefined) throw new TypeError(`ChainstateManager.open: ${k} is required`);
+    }
+    const blockman = await BlockManager.open(opts.datadir, opts.params);
+    const coinsDb = await CoinsViewDB.open(await opts.datadir.openLevel('chainstate'));
+    const cm = new ChainstateManager(
+      opts.params,
+      opts.clock,
+      opts.logger,
+      blockman,
+      coinsDb,
+      new CoinsViewCache(coinsDb),
+      opts.scriptVerifier,
+      opts.dbcacheMiB ?? DEFAULT_DBCACHE_MIB,
+    );
+    if (opts.scriptVerifier === undefined) {
+      opts.logger.warning('no script verifier: block scripts are not checked', 'validation');
+    }
+    await cm.start();
+    return cm;
+  }
+
+  // ---- start-up ----
+
+  private async start(): Promise<void> {
+    if (this.blockman.size === 0) await this.loadGenesisBlock();
+    let best: BlockIndex | undefined;
+    for (const idx of this.blockman.all()) {
+      if (idx.isFailed()) continue;
+      if (best === undefined || idx.chainWork > best.chainWork) best = idx;
+      if (idx.isValid(BLOCK_VALID_TRANSACTIONS) && idx.chainTx > 0) this.candidates.add(idx);
+      if ((idx.status & BLOCK_HAVE_DATA) !== 0 && idx.chainTx === 0 && idx.prev !== undefined) {
+        this.addUnlinked(idx);
+      }
+    }
+    this.bestHeaderIdx = best!;
+
+    await this.replayBlocks();
+
+    // LoadChainTip: the active chain ends where the coins say they are.
+    const coinsBest = await this.coinsDb.getBestBlock();
+    if (coinsBest !== undefined) {
+      const tip = this.blockman.lookup(coinsBest);
+      if (tip === undefined) throw new Error('chainstate: best block is not in the block index');
+      this.activeChain.setTip(tip);
+      this.coinsTip.setBestBlock(tip.hash);
+      this.logger.info(
+        `Loaded best chain: hashBestChain=${tip.hashHex} height=${tip.height} date=${new Date(tip.header.time * 1000).toISOString()}`,
+      );
+    }
+    this.pruneCandidates();
+    const state = await this.activateBestChain();
+    if (!state.valid) this.logger.warning(`ActivateBestChain on start: ${stateToString(state)}`);
+  }
+
+  private async loadGenesisBlock(): Promise<void> {
+    const genesis = this.params.genesis;
+    const idx = this.blockman.addHeader(genesis.header, undefined);
+    await this.blockman.writeBlock(genesis, idx);
+    this.receivedBlockTransactions(genesis, idx);
+    await this.blockman.flush();
+  }
+
+  /**
+   * Core's ReplayBlocks: a flush that wrote some batches but not the last leaves 'H' =
+   * [new tip, old tip]. Roll the coins back from the old tip to the fork (tolerating entries
+   * already changed), then forward to the new tip, then write 'B'.
+   */
+  private async replayBlocks(): Promise<void> {
+    const heads = await this.coinsDb.getHeadBlocks();
+    if (heads.length === 0) return;
+    if (heads.length !== 2) throw new Error('chainstate: malformed head blocks marker');
+    const newTip = this.blockman.lookup(heads[0]!);
+    if (newTip === undefined) throw new Error('ReplayBlocks: reorganization to unknown block');
+    const oldTip = heads[1]!.every((b) => b === 0) ? undefined : this.blockman.lookup(heads[1]!);
+    const fork = oldTip === undefined ? undefined : lastCommonAncestor(oldTip, newTip);
+    this.logger.info(`Replaying blocks: rolling forward ${newTip.hashHex}`);
+    const view = new CoinsViewCache(this.coinsDb);
+    for (let p = oldTip; p !== undefined && p !== fork; p = p.prev) {
+      const block = await this.blockman.readBlock(p);
+      const r = await disconnectBlock(block, p, await this.blockman.readUndo(p), view);
+      if (r === 'failed') throw new Error(`ReplayBlocks: rolling back ${p.hashHex} failed`);
+    }
+    for (let h = (fork?.height ?? -1) + 1; h <= newTip.height; h++) {
+      const p = newTip.getAncestor(h)!;
+      await rollforwardBlock(await this.blockman.readBlock(p), p, view);
+    }
+    view.setBestBlock(newTip.hash);
+    await view.flushToDb();
+  }
+
+  // ---- queries ----
+
+  get bestHeader(): BlockIndex {
+    return this.bestHeaderIdx;
+  }
+
+  lookup(hash: Uint8Array | string): BlockIndex | undefined {
+    return this.blockman.lookup(hash);
+  }
+
+  /** Every known block index entry (getchaintips walks these). */
+  allBlockIndexes(): IterableIterator<BlockIndex> {
+    return this.blockman.all();
+  }
+
+  on<K extends keyof ChainEvents>(event: K, listener: ChainEvents[K]): () => void {
+    return this.events.on(event, listener);
+  }
+
+  async readBlock(idx: BlockIndex): Promise<Block> {
+    return this.recentBlocks.get(idx) ?? this.blockman.readBlock(idx);
+  }
+
+  async readRawBlock(idx: BlockIndex): Promise<Uint8Array> {
+    return this.blockman.readRawBlock(idx);
+  }
+
+  /** Core's IsInitialBlockDownload: latches to false once the tip is recent and has enough work. */
+  isInitialBlockDownload(): boolean {
+    if (this.ibdLatchedOff) return false;
+    const tip = this.activeChain.tipOrUndefined();
+    if (tip === undefined) return true;
+    if (tip.chainWork < this.params.minimumChainWork) return true;
+    if (tip.timeMax < nowSecondsOf(this.clock) - MAX_TIP_AGE_S) return true;
+    this.ibdLatchedOff = true;
+    return false;
+  }
+
+  /** Serializes state-changing calls: validation is async but must not interleave. */
+  protected exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  // ---- headers ----
+
+  async processNewBlockHeaders(
+    headers: BlockHeader[],
+  ): Promise<{ state: ValidationState; last?: BlockIndex }> {
+    return this.exclusive(async () => {
+      let last: BlockIndex | undefined;
+      for (const h of headers) {
+        const r = this.acceptBlockHeader(h);
+        if (!r.state.valid)
+          return last === undefined ? { state: r.state } : { state: r.state, last };
+        last = r.idx;
+      }
+      await this.blockman.flush();
+      return last === undefined ? { state: validState() } : { state: validState(), last };
+    });
+  }
+
+  /** Core's AcceptBlockHeader. */
+  private acceptBlockHeader(header: BlockHeader): { state: ValidationState; idx?: BlockIndex } {
+    const existing = this.blockman.lookup(header.hash());
+    if (existing !== undefined) {
+      if (existing.isFailed()) {
+        return { state: invalidState('cached-invalid', 'duplicate', 'block is marked invalid') };
+      }
+      return { state: validState(), idx: existing };
+    }
+
+    const s = checkBlockHeader(header, this.params);
+    if (!s.valid) return { state: s };
+
+    const prev = this.blockman.lookup(header.prevBlock);
+    if (prev === undefined) {
+      return { state: invalidState('missing-prev', 'prev-blk-not-found', 'prev block not found') };
+    }
+    if (prev.isFailed()) {
+      return { state: invalidState('invalid-prev', 'bad-prevblk', 'previous block is invalid') };
+    }
+
+    const cs = contextualCheckBlockHeader(header, prev, nowSecondsOf(this.clock), this.params);
+    if (!cs.valid) return { state: cs };
+
+    const idx = this.blockman.addHeader(header, prev);
+    if (idx.chainWork > this.bestHeaderIdx.chainWork) this.bestHeaderIdx = idx;
+    return { state: validState(), idx };
+  }
+
+  // ---- blocks ----
+
+  async processNewBlock(
+    block: Block,
+    opts: { forceProcessing?: boolean } = {},
+  ): Promise<{ state: ValidationState; isNew: boolean; index?: BlockIndex }> {
+    return this.exclusive(async () => {
+      // Context-free checks first; a failure here is not recorded against the hash, since the
+      // same header may come with a correct body later.
+      const cs = checkBlock(block, this.params);
+      if (!cs.valid) return { state: cs, isNew: false };
+
+      const acc = await this.acceptBlock(block, opts.forceProcessing ?? true);
+      if (!acc.state.valid || acc.idx === undefined) {
+        return acc.idx === undefined
+          ? { state: acc.state, isNew: false }
+          : { state: acc.state, isNew: false, index: acc.idx };
+      }
+      const idx = acc.idx;
+
+      const as = await this.activateBestChain();
+      await this.blockman.flush();
+      await this.maybeFlushCoins();
+      const checked = this.checkedStates.get(idx);
+      this.checkedStates.clear();
+      if (checked !== undefined && !checked.valid)
+        return { state: checked, isNew: acc.isNew, index: idx };
+      if (!as.valid) this.logger.debug('validation', `ActivateBestChain: ${stateToString(as)}`);
+      return { state: validState(), isNew: acc.isNew, index: idx };
+    });
+  }
+
+  /** Core's AcceptBlock: header, contextual checks, then the data goes to disk. */
+  private async acceptBlock(
+    block: Block,
+    requested: boolean,
+  ): Promise<{ state: ValidationState; idx?: BlockIndex; isNew: boolean }> {
+    const h = this.acceptBlockHeader(block.header);
+    if (!h.state.valid || h.idx === undefined) return { state: h.state, isNew: false };
+    const idx = h.idx;
+
+    if ((idx.status & BLOCK_HAVE_DATA) !== 0) return { state: validState(), idx, isNew: false };
+    const tip = this.activeChain.tipOrUndefined();
+    if (!requested && tip !== undefined && idx.chainWork < tip.chainWork) {
+      return { state: validState(), idx, isNew: false };
+    }
+
+    const cs = contextualCheckBlock(block, idx.prev, this.params);
+    if (!cs.valid) {
+      if (cs.result !== 'mutated') this.markFailed(idx);
+      return { state: cs, idx, isNew: false };
+    }
+
+    await this.blockman.writeBlock(block, idx);
+    this.recentBlocks.set(idx, block);
+    this.receivedBlockTransactions(block, idx);
+    return { state: validState(), idx, isNew: true };
+  }
+
+  /** Core's ReceivedBlockTransactions: nTx, VALID_TRANSACTIONS, and chainTx down the tree. */
+  private receivedBlockTransactions(block: Block, idx: BlockIndex): void {
+    idx.nTx = block.txs.length;
+    idx.raiseValidity(BLOCK_VALID_TRANSACTIONS);
+    idx.sequenceId = this.nextSequenceId++;
+    this.blockman.markDirty(idx);
+    if (idx.prev !== undefined && idx.prev.chainTx === 0) {
+      this.addUnlinked(idx);
+      return;
+    }
+    const queue = [idx];
+    while (queue.length > 0) {
+      const p = queue.shift()!;
+      p.chainTx = (p.prev?.chainTx ?? 0) + p.nTx;
+      const tip = this.activeChain.tipOrUndefined();
+      if (tip === undefined || !this.worse(p, tip)) this.candidates.add(p);
+      const kids = this.unlinked.get(p);
+      if (kids !== undefined) {
+        this.unlinked.delete(p);
+        queue.push(...kids);
+      }
+    }
+  }
+
+  private addUnlinked(idx: BlockIndex): void {
+    const list = this.unlinked.get(idx.prev!) ?? [];
+    list.push(idx);
+    this.unlinked.set(idx.prev!, list);
+  }
+
+  /** Core's CBlockIndexWorkComparator, as "a ranks below b". */
+  private worse(a: BlockIndex, b: BlockIndex): boolean {
+    if (a.chainWork !== b.chainWork) return a.chainWork < b.chainWork;
+    if (a.sequenceId !== b.sequenceId) return a.sequenceId > b.sequenceId;
+    if (a === b) return false;
+    // Equal work and order: keep what is already active, so a restart never flips the tip.
+    const ac = this.activeChain.contains(a);
+    if (ac !== this.activeChain.contains(b)) return !ac;
+    return compareBytes(a.hash, b.hash) > 0;
+  }
+
+  private pruneCandidates(): void {
+    const tip = this.activeChain.tipOrUndefined();
+    if (tip === undefined) return;
+    for (const c of this.candidates) if (this.worse(c, tip)) this.candidates.delete(c);
+    this.candidates.add(tip);
+  }
+
+  /** Core's FindMostWorkChain: the best candidate whose whole branch is usable. */
+  private findMostWorkChain(): BlockIndex | undefined {
+    for (;;) {
+      let best: BlockIndex | undefined;
+      for (const c of this.candidates) if (best === undefined || this.worse(best, c)) best = c;
+      if (best === undefined) return undefined;
+      let usable = true;
+      for (
+        let p: BlockIndex | undefined = best;
+        p !== undefined && !this.activeChain.contains(p);
+        p = p.prev
+      ) {
+        if (p.isFailed()) {
+          for (let q: BlockIndex | undefined = best; q !== p; q = q!.prev) {
+            q!.status |= BLOCK_FAILED_CHILD;
+            this.blockman.markDirty(q!);
+            this.candidates.delete(q!);
+          }
+          usable = false;
+          break;
+        }
+        if ((p.status & BLOCK_HAVE_DATA) === 0) {
+          this.candidates.delete(best);
+          usable = false;
+          break;
+        }
+      }
+      if (usable) return best;
+    }
+  }
+
+  /** Marks a block FAILED_VALID and its known descendants FAILED_CHILD (Core's InvalidBlockFound). */
+  private markFailed(idx: BlockIndex): void {
+    idx.status |= BLOCK_FAILED_VALID;
+    this.blockman.markDirty(idx);
+    this.candidates.delete(idx);
+    for (const other of this.blockman.all()) {
+      if (other.height > idx.height && other.getAncestor(idx.height) === idx) {
+        other.status |= BLOCK_FAILED_CHILD;
+        this.blockman.markDirty(other);
+        this.candidates.delete(other);
+      }
+    }
+    if (this.bestHeaderIdx === idx || (this.bestHeaderIdx.status & BLOCK_FAILED_MASK) !== 0) {
+      this.recomputeBestHeader();
+    }
+  }
+
+  private recomputeBestHeader(): void {
+    let best = this.activeChain.tipOrUndefined() ?? this.bestHeaderIdx;
+    for (const idx of this.blockman.all()) {
+      if (!idx.isFailed() && idx.chainWork > best.chainWork) best = idx;
+    }
+    this.bestHeaderIdx = best;
+  }
+
+  /**
+   * Core's ActivateBestChain: while a better valid chain exists, disconnect to the fork and
+   * connect towards it; a block that fails is marked invalid and the search starts again.
+   */
+  async activateBestChain(): Promise<ValidationState> {
+    let lastError: ValidationState = validState();
+    for (;;) {
+      const target = this.findMostWorkChain();
+      const oldTip = this.activeChain.tipOrUndefined();
+      if (target === undefined || target === oldTip) break;
+      const fork = this.activeChain.findFork(target);
+
+      while (
+        this.activeChain.tipOrUndefined() !== undefined &&
+        this.activeChain.tipOrUndefined() !== fork
+      ) {
+        await this.disconnectTip();
+      }
+
+      const path: BlockIndex[] = [];
+      for (let p: BlockIndex | undefined = target; p !== undefined && p !== fork; p = p.prev)
+        path.push(p);
+      path.reverse();
+      let failed = false;
+      for (const idx of path) {
+        const s = await this.connectTip(idx);
+        if (!s.valid) {
+          lastError = s;
+          failed = true;
+          break;
+        }
+      }
+      this.pruneCandidates();
+      const newTip = this.activeChain.tipOrUndefined();
+      if (newTip !== undefined && newTip !== oldTip) {
+        const ibd = this.isInitialBlockDownload();
+        this.events.emit('updatedBlockTip', newTip, fork, ibd);
+        if (!ibd || newTip.height % 1000 === 0) {
+          this.logger.debug(
+            'validation',
+            `UpdateTip: new best=${newTip.hashHex} height=${newTip.height} tx=${newTip.chainTx}`,
+          );
+        }
+      }
+      if (!failed && this.activeChain.tipOrUndefined() === target) continue;
+    }
+    return lastError;
+  }
+
+  private async connectTip(idx: BlockIndex): Promise<ValidationState> {
+    const block = await this.readBlock(idx);
+    const r = await connectBlock(block, idx, this.coinsTip, this.params, this.scriptVerifier);
+    if (!r.state.valid) {
+      this.checkedStates.set(idx, r.state);
+      this.logger.error(
+        `ConnectBlock ${idx.hashHex} failed, ${stateToString(r.state)}`,
+        'validation',
+      );
+      this.markFailed(idx);
+      this.recentBlocks.delete(idx);
+      return r.state;
+    }
+    await this.blockman.writeUndo(idx, r.undo!);
+    if (idx.raiseValidity(BLOCK_VALID_SCRIPTS)) this.blockman.markDirty(idx);
+    r.view!.flushInto(this.coinsTip);
+    this.activeChain.setTip(idx);
+    this.recentBlocks.delete(idx);
+    this.events.emit('blockConnected', block, idx);
+    if (this.coinsTip.dynamicMemoryUsage() > this.dbcacheBytes) await this.flush();
+    return validState();
+  }
+
+  private async disconnectTip(): Promise<void> {
+    const idx = this.activeChain.tip();
+    const block = await this.readBlock(idx);
+    const undo = await this.blockman.readUndo(idx);
+    const r = await disconnectBlock(block, idx, undo, this.coinsTip);
+    if (r !== 'ok') throw new Error(`DisconnectBlock ${idx.hashHex} failed (${r})`);
+    this.activeChain.setTip(idx.prev);
+    // Still a valid branch: it may become the best again (invalidateblock, reconsiderblock).
+    this.candidates.add(idx);
+    this.events.emit('blockDisconnected', block, idx);
+  }
+
+  // ---- persistence ----
+
+  private async maybeFlushCoins(): Promise<void> {
+    const overBudget = this.coinsTip.dynamicMemoryUsage() > this.dbcacheBytes;
+    const due = this.clock.monotonicMs() - this.lastCoinsFlushMs > COINS_FLUSH_INTERVAL_MS;
+    if (overBudget || due) await this.flush();
+  }
+
+  /** Core's FlushStateToDisk(ALWAYS): block files, then the index, then the coins. */
+  async flush(): Promise<void> {
+    await this.blockman.flush();
+    const tip = this.activeChain.tipOrUndefined();
+    if (tip !== undefined) {
+      this.coinsTip.setBestBlock(tip.hash);
+      const r = await this.coinsTip.flushToDb();
+      this.logger.debug('coindb', `flushed ${r.written} coins, erased ${r.erased}`);
+    }
+    this.lastCoinsFlushMs = this.clock.monotonicMs();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.exclusive(async () => {
+      await this.flush();
+      await this.blockman.close();
+      await this.coinsDb.close();
+    });
+  }
+
+  /** For tests and RPC: the best block the coins reflect in memory. */
+  coinsBestBlock(): Uint8Array | undefined {
+    return this.coinsTip.getBestBlock();
+  }
+
+  static sameHash(a: Uint8Array, b: Uint8Array): boolean {
+    return bytesEqual(a, b);
+  }
+}
+
+export { Block };

@@ -1,0 +1,13 @@
+export * from './block-status.js';
+export * from './block-index.js';
+export * from './chain.js';
+export * from './validation-state.js';
+export * from './tx-checks.js';
+export * from './check-block.js';
+export * from './coins-view-cache.js';
+export * from './connect-block.js';
+export * from './script-verifier.js';
+export * from './block-manager.js';
+export * from './events.js';
+export * from './chainstate-manager.js';
+export type { Coin } from '@bitcoind-lite/storage';
