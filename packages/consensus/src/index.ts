@@ -17,3 +17,5 @@ export * from './address.js';
 export * from './key-io.js';
 export * from './descriptor.js';
 export * from './blk-file.js';
+export * from './script/index.js';
+export * from './check-transaction.js';

@@ -57,7 +57,6 @@ export {
   MAX_SCRIPT_ELEMENT_SIZE,
   MAX_OPS_PER_SCRIPT,
   MAX_STACK_SIZE,
-  MAX_PUBKEYS_PER_MULTISIG,
 } from './interpreter.js';
 export {
   verifyScript,
@@ -76,3 +75,14 @@ export {
   WITNESS_SCALE_FACTOR,
 } from './sigops.js';
 export { verifyInput, type VerifyInputOptions, type VerifyInputResult } from './verify-input.js';
+export {
+  getBlockScriptFlags,
+  SCRIPT_FLAG_EXCEPTIONS,
+  type ScriptFlagDeployments,
+} from './block-script-flags.js';
+export {
+  verifyBlockScripts,
+  parseSpentOutputs,
+  coinbaseHeight,
+  type InputVerification,
+} from './verify-block-scripts.js';
