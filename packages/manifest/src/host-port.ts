@@ -41,7 +41,11 @@ export function isHostName(s: string): boolean {
 }
 
 /** `[v6]:port` or `host:port`; returns a reason string instead of throwing. */
-export function parseHostPort(text: string, kind: HostKind): HostPort | string {
+export function parseHostPort(
+  text: string,
+  kind: HostKind,
+  options?: { anyPort?: boolean },
+): HostPort | string {
   let host: string;
   let portText: string;
   if (text.startsWith('[')) {
@@ -61,15 +65,16 @@ export function parseHostPort(text: string, kind: HostKind): HostPort | string {
       return `"${host}" is not an IP address or host name`;
     }
   }
-  const port = parsePort(portText);
+  const port = parsePort(portText, options?.anyPort === true ? 0 : 1);
   if (typeof port === 'string') return port;
   return { host, port };
 }
 
-export function parsePort(text: string): number | string {
+/** A TCP port, 1..65535; `min` 0 admits "any free port" where the launcher binds. */
+export function parsePort(text: string, min: 0 | 1 = 1): number | string {
   if (!/^[0-9]{1,5}$/.test(text)) return `port "${text}" is not a number`;
   const port = Number(text);
-  if (port < 1 || port > 65535) return `port ${port} is out of range`;
+  if (port < min || port > 65535) return `port ${port} is out of range`;
   return port;
 }
 

@@ -218,13 +218,17 @@ class Walker {
     return resolve(this.baseDir, text);
   }
 
-  hostPort(node: unknown, key: string, keyAt: SourceLocation, kind: HostKind): HostPort {
+  hostPort(node: unknown, key: string, keyAt: SourceLocation, kind: HostKind | 'bind'): HostPort {
     const expected =
-      kind === 'ip'
-        ? 'IP:PORT (an IPv4 address or [IPv6], port 1..65535; no names: the launcher does not resolve)'
-        : 'HOST:PORT (an IP address, [IPv6] or a host name, port 1..65535)';
+      kind === 'bind'
+        ? 'IP:PORT (an IPv4 address or [IPv6], port 1..65535 or 0 for any free port; no names: ' +
+          'the launcher does not resolve)'
+        : kind === 'ip'
+          ? 'IP:PORT (an IPv4 address or [IPv6], port 1..65535; no names: the launcher does not resolve)'
+          : 'HOST:PORT (an IP address, [IPv6] or a host name, port 1..65535)';
     const text = this.plainText(node, key, keyAt, expected);
-    const hp = parseHostPort(text, kind);
+    const hp =
+      kind === 'bind' ? parseHostPort(text, 'ip', { anyPort: true }) : parseHostPort(text, kind);
     if (typeof hp === 'string')
       this.fail(this.nodeAt(node as AnyNode, keyAt), `${key}: ${hp}`, expected);
     return hp;
@@ -308,7 +312,7 @@ class Walker {
       return {
         at: keyAt,
         kind: 'bind',
-        bind: this.hostPort(bind.value, `${key}.bind`, bind.at, 'ip'),
+        bind: this.hostPort(bind.value, `${key}.bind`, bind.at, 'bind'),
       };
     }
     // 0..2 are stdio; systemd socket activation hands sockets from fd 3 (SD_LISTEN_FDS_START).
