@@ -45,7 +45,8 @@ function smallPushValue(data: Uint8Array): number {
 export function scriptToAsm(script: Uint8Array, attemptSighashDecode = false): string {
   const parts: string[] = [];
   const op: ScriptOp = { opcode: 0, data: undefined };
-  const unspendable = script.length > 0 && script[0] === OP.RETURN;
+  // Core's CScript::IsUnspendable.
+  const unspendable = (script.length > 0 && script[0] === OP.RETURN) || script.length > 10_000;
   let pc = 0;
   while (pc < script.length) {
     const next = readScriptOp(script, pc, op);

@@ -1,0 +1,48 @@
+/**
+ * Adapts the P2P PeerManager to what the network RPCs read (RpcPeerInfoSource), translating
+ * the P2P layer's errors into Core's RPC errors for addnode.
+ */
+import { AddNodeError, type Connector, type PeerManager } from '@bitcoind-lite/p2p';
+import { RpcError } from '@bitcoind-lite/rpc';
+import type { RpcPeerInfoSource } from '@bitcoind-lite/rpc/methods';
+
+/** NODE_NETWORK | NODE_WITNESS | NODE_NETWORK_LIMITED, as a full node offers (Core's defaults). */
+export const LOCAL_SERVICES = 1n | 8n | 1024n;
+
+export function peersRpcView(peers: PeerManager, connector: Connector): RpcPeerInfoSource {
+  return {
+    getPeerInfo: () => peers.getPeerInfo() as unknown as Record<string, unknown>[],
+    connectionCount: () => {
+      const all = peers.connman.allPeers().filter((p) => !p.disconnecting);
+      const inbound = all.filter((p) => p.inbound).length;
+      return { inbound, outbound: all.length - inbound };
+    },
+    addNode: (target, command) => {
+      try {
+        peers.connman.addNode(target, command);
+      } catch (e) {
+        if (e instanceof AddNodeError) throw new RpcError(e.code, e.message);
+        throw e;
+      }
+    },
+    getAddedNodeInfo: (node) =>
+      peers.connman
+        .addedNodes()
+        .filter((a) => node === undefined || a.addednode === node)
+        .map((a) => ({
+          addednode: a.addednode,
+          connected: a.connected,
+          addresses: a.peer
+            ? [
+                {
+                  address: a.peer.endpoints.addr,
+                  connected: a.peer.inbound ? 'inbound' : 'outbound',
+                },
+              ]
+            : [],
+        })),
+    localServices: () => LOCAL_SERVICES,
+    networkActive: () => true,
+    proxy: () => connector.proxy,
+  };
+}

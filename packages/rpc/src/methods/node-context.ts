@@ -1,0 +1,108 @@
+/**
+ * What the RPC handlers read of the node. Each is a narrow structural view of the real component
+ * (ChainstateManager, the P2P PeerManager, the mempool), so the handlers depend on shapes, and
+ * the node passes its own objects.
+ */
+import type { Block, BlockHeader, ChainParams, Transaction, TxOut } from '@bitcoind-lite/consensus';
+import type { Clock, Logger } from '@bitcoind-lite/runtime';
+
+export interface RpcBlockIndex {
+  readonly hash: Uint8Array;
+  readonly hashHex: string;
+  readonly height: number;
+  readonly header: BlockHeader;
+  /** The header's nBits and nTime, for the difficulty rules. */
+  readonly bits: number;
+  readonly time: number;
+  readonly prev: RpcBlockIndex | undefined;
+  readonly chainWork: bigint;
+  readonly status: number;
+  readonly nTx: number;
+  /** Transactions up to and including this block; 0 while an ancestor lacks data. */
+  readonly chainTx: number;
+  getAncestor(height: number): RpcBlockIndex | undefined;
+  medianTimePast(): number;
+}
+
+export interface RpcActiveChain {
+  tip(): RpcBlockIndex;
+  height(): number;
+  at(height: number): RpcBlockIndex | undefined;
+  contains(idx: RpcBlockIndex): boolean;
+  next(idx: RpcBlockIndex): RpcBlockIndex | undefined;
+}
+
+export interface RpcValidationState {
+  valid: boolean;
+  result?: string;
+  rejectReason?: string;
+  debugMessage?: string;
+}
+
+/** A spent output as block undo data records it. */
+export interface RpcSpentCoin extends TxOut {
+  height: number;
+  isCoinbase: boolean;
+}
+
+export interface RpcChainstate {
+  readonly activeChain: RpcActiveChain;
+  readonly bestHeader: RpcBlockIndex;
+  lookup(hash: Uint8Array | string): RpcBlockIndex | undefined;
+  processNewBlock(
+    block: Block,
+    opts?: { forceProcessing?: boolean },
+  ): Promise<{ state: RpcValidationState; isNew: boolean; index?: RpcBlockIndex }>;
+  processNewBlockHeaders(
+    headers: BlockHeader[],
+  ): Promise<{ state: RpcValidationState; last?: RpcBlockIndex }>;
+  readBlock(idx: RpcBlockIndex): Promise<Block>;
+  readRawBlock(idx: RpcBlockIndex): Promise<Uint8Array>;
+  /** The outputs each non-coinbase transaction of the block spent, from its undo data. */
+  readBlockSpentOutputs?(idx: RpcBlockIndex): Promise<RpcSpentCoin[][] | undefined>;
+  isInitialBlockDownload(): boolean;
+  /** Every entry of the block tree (for getchaintips). */
+  allBlockIndexes(): Iterable<RpcBlockIndex>;
+  /** Bytes used by block and undo files (getblockchaininfo size_on_disk). */
+  sizeOnDisk?(): number;
+}
+
+export interface RpcPeerInfoSource {
+  getPeerInfo(): Record<string, unknown>[];
+  connectionCount(): { inbound: number; outbound: number };
+  addNode(target: string, command: 'add' | 'remove' | 'onetry'): Promise<void> | void;
+  getAddedNodeInfo?(node?: string): Record<string, unknown>[];
+  localServices(): bigint;
+  networkActive(): boolean;
+  setNetworkActive?(active: boolean): void;
+  disconnectNode?(address: string | undefined, nodeId: number | undefined): boolean;
+  totals?(): { bytesRecv: number; bytesSent: number };
+  /** The SOCKS5 proxy outbound connections use, "host:port", or "" when none. */
+  proxy?(): string;
+  isLimited?(network: string): boolean;
+  isReachable?(network: string): boolean;
+}
+
+/** The mempool as the mining RPCs see it (empty until the mempool issue lands). */
+export interface RpcMempoolView {
+  selectForBlock(maxWeightWu: number): { tx: Transaction; feeSats: bigint }[];
+  /** A mempool transaction by txid (internal byte order), with its fee. */
+  lookup?(txid: Uint8Array): { tx: Transaction; feeSats: bigint } | undefined;
+  /** The fee a transaction pays, when its inputs are known. */
+  feeFor?(tx: Transaction): bigint | undefined;
+  size?(): number;
+}
+
+export interface NodeContext {
+  readonly params: ChainParams;
+  readonly chainman: RpcChainstate;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly peers: RpcPeerInfoSource | undefined;
+  readonly mempool: RpcMempoolView | undefined;
+  readonly userAgent: string;
+  readonly protocolVersion: number;
+  /** Policy fee rates for getnetworkinfo (sat per 1000 vbytes). */
+  readonly relayFeeSatPerKvB?: bigint;
+  readonly incrementalRelayFeeSatPerKvB?: bigint;
+}
