@@ -16,7 +16,8 @@ const WITNESS_INPUT_VBYTES = 32 + 4 + 1 + Math.floor(107 / 4) + 4;
 export function getDustThreshold(out: TxOut, dustRelayFee: FeeRate): bigint {
   if (isUnspendableScript(out.scriptPubKey)) return 0n;
   let size = 8 + compactSizeLength(out.scriptPubKey.length) + out.scriptPubKey.length;
-  size += witnessProgramOf(out.scriptPubKey) !== undefined ? WITNESS_INPUT_VBYTES : LEGACY_INPUT_BYTES;
+  size +=
+    witnessProgramOf(out.scriptPubKey) !== undefined ? WITNESS_INPUT_VBYTES : LEGACY_INPUT_BYTES;
   return dustRelayFee.getFee(size);
 }
 

@@ -30,7 +30,8 @@ export function pushOnlyStack(scriptSig: Uint8Array): Uint8Array[] | undefined {
     if (o.opcode > OP_16) return undefined;
     if (o.data !== undefined) stack.push(o.data);
     else if (o.opcode === 0x4f) stack.push(Uint8Array.of(0x81));
-    else if (o.opcode === 0x50) return undefined; // OP_RESERVED fails when executed
+    else if (o.opcode === 0x50)
+      return undefined; // OP_RESERVED fails when executed
     else stack.push(Uint8Array.of(o.opcode - 0x50));
   }
   return stack;
@@ -76,7 +77,10 @@ function isP2sh(s: Uint8Array): boolean {
   return s.length === 23 && s[0] === 0xa9 && s[1] === 0x14 && s[22] === 0x87;
 }
 
-function witnessSigOps(wp: { version: number; program: Uint8Array }, witness: Uint8Array[]): number {
+function witnessSigOps(
+  wp: { version: number; program: Uint8Array },
+  witness: Uint8Array[],
+): number {
   if (wp.version !== 0) return 0;
   if (wp.program.length === 20) return 1;
   if (wp.program.length === 32 && witness.length > 0) {
@@ -90,7 +94,10 @@ function witnessSigOps(wp: { version: number; program: Uint8Array }, witness: Ui
  * legacy and P2SH sigops count 4 each, witness sigops 1.
  */
 export function transactionSigOpCost(
-  tx: { vin: { scriptSig: Uint8Array; witness: Uint8Array[] }[]; vout: { scriptPubKey: Uint8Array }[] },
+  tx: {
+    vin: { scriptSig: Uint8Array; witness: Uint8Array[] }[];
+    vout: { scriptPubKey: Uint8Array }[];
+  },
   spentScripts: readonly Uint8Array[],
 ): number {
   let legacy = 0;
