@@ -102,7 +102,13 @@ export class ChainstateManager {
       if (opts?.[k] === undefined) throw new TypeError(`ChainstateManager.open: ${k} is required`);
     }
     const blockman = await BlockManager.open(opts.datadir, opts.params);
-    const coinsDb = await CoinsViewDB.open(await opts.datadir.openLevel('chainstate'));
+    let coinsDb: CoinsViewDB;
+    try {
+      coinsDb = await CoinsViewDB.open(await opts.datadir.openLevel('chainstate'));
+    } catch (e) {
+      await blockman.close();
+      throw e;
+    }
     const cm = new ChainstateManager(
       opts.params,
       opts.clock,
