@@ -19,7 +19,9 @@ import {
 } from './deps.js';
 import type { Clock, Logger } from '@bitcoind-lite/runtime';
 import type { Random } from '@bitcoind-lite/entropy';
-import { CoinsViewDB, type Dir } from '@bitcoind-lite/storage';
+import { type Coin, CoinsViewDB, type Dir } from '@bitcoind-lite/storage';
+import { type ChainTip, getChainTips } from './chain-tips.js';
+import { type CoinsStats, computeCoinsStats } from './coin-stats.js';
 import { BlockIndex, lastCommonAncestor } from './block-index.js';
 import { BlockManager } from './block-manager.js';
 import {
@@ -532,6 +534,127 @@ export class ChainstateManager {
     // Still a valid branch: it may become the best again (invalidateblock, reconsiderblock).
     this.candidates.add(idx);
     this.events.emit('blockDisconnected', block, idx);
+  }
+
+  // ---- operator controls (Core's invalidateblock / reconsiderblock / preciousblock) ----
+
+  /** Core's InvalidateBlock: mark it failed, disconnect it if active, move to the best other chain. */
+  async invalidateBlock(idx: BlockIndex): Promise<ValidationState> {
+    return this.exclusive(async () => {
+      while (this.activeChain.contains(idx) && this.activeChain.tipOrUndefined() !== undefined) {
+        const tip = this.activeChain.tip();
+        if (tip.prev === undefined) break;
+        await this.disconnectTip();
+        if (tip !== idx) {
+          tip.status |= BLOCK_FAILED_CHILD;
+          this.blockman.markDirty(tip);
+        }
+      }
+      this.markFailed(idx);
+      // Every valid block with data and at least the new tip's work may be the next best.
+      const tip = this.activeChain.tipOrUndefined();
+      for (const c of this.blockman.all()) {
+        if (
+          c.isValid(BLOCK_VALID_TRANSACTIONS) &&
+          c.chainTx > 0 &&
+          (tip === undefined || !this.worse(c, tip))
+        ) {
+          this.candidates.add(c);
+        }
+      }
+      const tipNow = this.activeChain.tipOrUndefined();
+      if (tipNow !== undefined)
+        this.events.emit('updatedBlockTip', tipNow, tipNow, this.isInitialBlockDownload());
+      const s = await this.activateBestChain();
+      await this.flush();
+      return s;
+    });
+  }
+
+  /** Core's ResetBlockFailureFlags + ActivateBestChain: forget failures on and around `idx`. */
+  async reconsiderBlock(idx: BlockIndex): Promise<ValidationState> {
+    return this.exclusive(async () => {
+      for (const c of this.blockman.all()) {
+        const related =
+          (c.height >= idx.height && c.getAncestor(idx.height) === idx) ||
+          idx.getAncestor(c.height) === c;
+        if (related && c.isFailed()) {
+          c.status &= ~BLOCK_FAILED_MASK;
+          this.blockman.markDirty(c);
+          if (c.isValid(BLOCK_VALID_TRANSACTIONS) && c.chainTx > 0) this.candidates.add(c);
+        }
+      }
+      this.recomputeBestHeader();
+      const s = await this.activateBestChain();
+      await this.flush();
+      return s;
+    });
+  }
+
+  private preciousSequenceId = -1;
+  private lastPreciousChainWork = 0n;
+
+  /** Core's PreciousBlock: among equal-work tips, treat `idx` as if it arrived first. */
+  async preciousBlock(idx: BlockIndex): Promise<ValidationState> {
+    return this.exclusive(async () => {
+      const tip = this.activeChain.tip();
+      if (idx.chainWork < tip.chainWork) return validState();
+      if (tip.chainWork > this.lastPreciousChainWork) this.preciousSequenceId = -1;
+      this.lastPreciousChainWork = tip.chainWork;
+      this.candidates.delete(idx);
+      idx.sequenceId = this.preciousSequenceId--;
+      if (idx.isValid(BLOCK_VALID_TRANSACTIONS) && idx.chainTx > 0) this.candidates.add(idx);
+      return this.activateBestChain();
+    });
+  }
+
+  getChainTips(): ChainTip[] {
+    return getChainTips(this.blockman.all(), this.activeChain);
+  }
+
+  /** gettxout data: the unspent coin at an outpoint (chainstate only, no mempool). */
+  async getTxOut(txid: Uint8Array, vout: number): Promise<Coin | undefined> {
+    return this.exclusive(() => this.coinsTip.getCoin(txid, vout));
+  }
+
+  /** gettxoutsetinfo data: flushes, then walks the coins database. */
+  async getTxOutSetInfo(): Promise<CoinsStats & { height: number; bestblock: string }> {
+    return this.exclusive(async () => {
+      await this.flush();
+      const tip = this.activeChain.tip();
+      return {
+        ...(await computeCoinsStats(this.coinsDb)),
+        height: tip.height,
+        bestblock: tip.hashHex,
+      };
+    });
+  }
+
+  /**
+   * Core's VerifyDB over the last `depth` blocks (0 = all): level 0 reads blocks, 1 runs
+   * CheckBlock, 2 reads undo data, 3 disconnects them in a scratch cache and checks it is clean.
+   */
+  async verifyChain(checkLevel = 3, depth = 6): Promise<boolean> {
+    return this.exclusive(async () => {
+      const tip = this.activeChain.tip();
+      const stop = depth <= 0 ? 0 : Math.max(tip.height - depth, 0);
+      const scratch = new CoinsViewCache(this.coinsTip);
+      for (
+        let idx: BlockIndex | undefined = tip;
+        idx !== undefined && idx.height > stop;
+        idx = idx.prev
+      ) {
+        const block = await this.blockman.readBlock(idx);
+        if (checkLevel >= 1 && !checkBlock(block, this.params).valid) return false;
+        if (checkLevel >= 2) {
+          const undo = await this.blockman.readUndo(idx);
+          if (checkLevel >= 3 && (await disconnectBlock(block, idx, undo, scratch)) !== 'ok') {
+            return false;
+          }
+        }
+      }
+      return true;
+    });
   }
 
   // ---- persistence ----

@@ -11,3 +11,6 @@ export * from './block-manager.js';
 export * from './events.js';
 export * from './chainstate-manager.js';
 export type { Coin } from '@bitcoind-lite/storage';
+export * from './chain-tips.js';
+export * from './coin-stats.js';
+export * from './load-block-file.js';
