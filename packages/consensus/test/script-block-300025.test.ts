@@ -53,7 +53,10 @@ function damageSignature(tx: Transaction, i: number): Transaction | undefined {
 }
 
 function withTx(b: Block, txIndex: number, tx: Transaction): Block {
-  return new Block(b.header, b.txs.map((t, k) => (k === txIndex ? tx : t)));
+  return new Block(
+    b.header,
+    b.txs.map((t, k) => (k === txIndex ? tx : t)),
+  );
 }
 
 describe('mainnet block 300025', () => {
@@ -73,7 +76,18 @@ describe('mainnet block 300025', () => {
   });
 
   it('pnpm verify-block accepts the block and exits 0', () => {
-    const r = spawnSync('pnpm', ['-s', 'verify-block', '--block', join(CHAIN, 'mainnet-300025.block.raw'), '--spent-outputs', spentPath], { cwd: repo, encoding: 'utf8' });
+    const r = spawnSync(
+      'pnpm',
+      [
+        '-s',
+        'verify-block',
+        '--block',
+        join(CHAIN, 'mainnet-300025.block.raw'),
+        '--spent-outputs',
+        spentPath,
+      ],
+      { cwd: repo, encoding: 'utf8' },
+    );
     expect(r.stdout.trim()).toBe('1427 inputs, 1427 valid, 0 invalid');
     expect(r.status).toBe(0);
   });
@@ -91,7 +105,10 @@ describe('mainnet block 300025', () => {
         damaged++;
         const b = withTx(new Block(block.header, [block.txs[0]!, bad]), 1, bad);
         const r = verifyBlockScripts(b, txSpent, flags, verifier);
-        expect(r.filter((x) => !x.result.ok).map((x) => x.inputIndex), `tx ${txIndex} input ${i}`).toEqual([i]);
+        expect(
+          r.filter((x) => !x.result.ok).map((x) => x.inputIndex),
+          `tx ${txIndex} input ${i}`,
+        ).toEqual([i]);
       }
     });
     console.log(`block 300025: ${damaged} of 1427 inputs damaged one at a time, each failed alone`);
@@ -109,7 +126,11 @@ describe('mainnet block 300025', () => {
 
     const file = join(tmp, 'damaged.block');
     writeFileSync(file, b.serialize());
-    const r = spawnSync('pnpm', ['-s', 'verify-block', '--block', file, '--spent-outputs', spentPath, '--network', 'main'], { cwd: repo, encoding: 'utf8' });
+    const r = spawnSync(
+      'pnpm',
+      ['-s', 'verify-block', '--block', file, '--spent-outputs', spentPath, '--network', 'main'],
+      { cwd: repo, encoding: 'utf8' },
+    );
     const lines = r.stdout.trim().split('\n');
     expect(lines).toEqual([
       `${bad.txidHex()} ${inputIndex} ${failing[0]!.result.ok ? '' : failing[0]!.result.error}`,

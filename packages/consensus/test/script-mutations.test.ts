@@ -42,10 +42,24 @@ function der(compact: Uint8Array): Uint8Array {
   return concatBytes(Uint8Array.of(0x30, body.length), body);
 }
 
-function spendTx(opts: { version?: number; sequence?: number; witness?: Uint8Array[]; scriptSig?: Uint8Array } = {}): Transaction {
+function spendTx(
+  opts: {
+    version?: number;
+    sequence?: number;
+    witness?: Uint8Array[];
+    scriptSig?: Uint8Array;
+  } = {},
+): Transaction {
   return new Transaction(
     opts.version ?? 1,
-    [{ prevout: new OutPoint(new Uint8Array(32).fill(1), 0), scriptSig: opts.scriptSig ?? new Uint8Array(0), sequence: opts.sequence ?? 0xffffffff, witness: opts.witness ?? [] }],
+    [
+      {
+        prevout: new OutPoint(new Uint8Array(32).fill(1), 0),
+        scriptSig: opts.scriptSig ?? new Uint8Array(0),
+        sequence: opts.sequence ?? 0xffffffff,
+        witness: opts.witness ?? [],
+      },
+    ],
     [{ value: 1000n, scriptPubKey: Uint8Array.of(OP.TRUE) }],
     0,
   );
@@ -81,7 +95,9 @@ describe('FindAndDelete removes only exact pushes at opcode boundaries', () => {
     // Signed as if the inner bytes had been removed, leaving the lone 0x4c: only a byte-scanning
     // FindAndDelete would reproduce that scriptCode.
     const lenient = concatBytes(Uint8Array.of(OP.PUSHDATA1), tail);
-    const r = run(lenient, (sig) => concatBytes(Uint8Array.of(OP.PUSHDATA1), serializePush(sig), tail));
+    const r = run(lenient, (sig) =>
+      concatBytes(Uint8Array.of(OP.PUSHDATA1), serializePush(sig), tail),
+    );
     expect(r.ok ? 'OK' : r.error).toBe('EVAL_FALSE');
   });
 });
@@ -95,7 +111,12 @@ describe('CHECKSEQUENCEVERIFY compares the transaction version unsigned', () => 
     expect(verifyInput(tx, 0, [{ value: 0n, scriptPubKey: spk }], flags)).toEqual({ ok: true });
   });
   it('version 1 does not enable it', () => {
-    const r = verifyInput(spendTx({ version: 1, sequence: 10 }), 0, [{ value: 0n, scriptPubKey: spk }], flags);
+    const r = verifyInput(
+      spendTx({ version: 1, sequence: 10 }),
+      0,
+      [{ value: 0n, scriptPubKey: spk }],
+      flags,
+    );
     expect(r.ok ? 'OK' : r.error).toBe('UNSATISFIED_LOCKTIME');
   });
   it('survives a serialization round trip with the high bit set', () => {
@@ -166,7 +187,12 @@ describe('no limit on witness item count beyond consensus', () => {
     expect(tx.weight()).toBeLessThan(4_000_000);
     const spent: TxOut[] = [{ value: 1000n, scriptPubKey: spk }];
     expect(verifyInput(tx, 0, spent, TAPROOT_FLAGS)).toEqual({ ok: true });
-    const r = verifyInput(tx, 0, spent, TAPROOT_FLAGS | VERIFY.DISCOURAGE_UPGRADABLE_WITNESS_PROGRAM);
+    const r = verifyInput(
+      tx,
+      0,
+      spent,
+      TAPROOT_FLAGS | VERIFY.DISCOURAGE_UPGRADABLE_WITNESS_PROGRAM,
+    );
     expect(r.ok ? 'OK' : r.error).toBe('DISCOURAGE_UPGRADABLE_WITNESS_PROGRAM');
   });
 });
@@ -177,8 +203,14 @@ describe('signature cache', () => {
     const v = {
       name: 'counting',
       calls: 0,
-      verifyEcdsa: (s: Uint8Array, m: Uint8Array, p: Uint8Array) => (v.calls++, inner.verifyEcdsa(s, m, p)),
-      verifySchnorr: (s: Uint8Array, m: Uint8Array, p: Uint8Array) => (v.calls++, inner.verifySchnorr(s, m, p)),
+      verifyEcdsa: (s: Uint8Array, m: Uint8Array, p: Uint8Array) => (
+        v.calls++,
+        inner.verifyEcdsa(s, m, p)
+      ),
+      verifySchnorr: (s: Uint8Array, m: Uint8Array, p: Uint8Array) => (
+        v.calls++,
+        inner.verifySchnorr(s, m, p)
+      ),
       checkTapTweak: inner.checkTapTweak,
     };
     return v;

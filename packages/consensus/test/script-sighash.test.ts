@@ -38,7 +38,13 @@ describe('sighash.json (legacy signature hash)', () => {
   const rows = readJsonVector<unknown[][]>('sighash.json');
   rows.forEach((row, index) => {
     if (row.length === 1) return; // the header row
-    const [txHex, scriptHex, inputIndex, hashType, expected] = row as [string, string, number, number, string];
+    const [txHex, scriptHex, inputIndex, hashType, expected] = row as [
+      string,
+      string,
+      number,
+      number,
+      string,
+    ];
     it(`#${index} input ${inputIndex} hashType ${hashType}`, () => {
       count('sighash.json');
       const tx = Transaction.decode(fromHex(txHex));
@@ -71,7 +77,14 @@ describe('bip143_examples.json (segwit v0 signature hash)', () => {
         count('bip143_examples.json');
         const tx = Transaction.decode(fromHex(ex.unsigned_tx));
         const txdata = new PrecomputedTransactionData(tx);
-        const args = [fromHex(c.script_code), tx, c.input_index, c.hash_type, BigInt(c.amount_sats), txdata] as const;
+        const args = [
+          fromHex(c.script_code),
+          tx,
+          c.input_index,
+          c.hash_type,
+          BigInt(c.amount_sats),
+          txdata,
+        ] as const;
         expect(toHex(witnessV0SigMsg(...args))).toBe(c.preimage);
         expect(toHex(witnessV0SignatureHash(...args))).toBe(c.sighash);
       });
@@ -85,7 +98,10 @@ describe('bip143_examples.json (segwit v0 signature hash)', () => {
           const byOutpoint = new Map<string, TxOut>();
           unsigned.vin.forEach((txin, i) => {
             const p = ex.prevouts![i]!;
-            byOutpoint.set(txin.prevout.key(), { value: BigInt(p.amount_sats), scriptPubKey: fromHex(p.scriptPubKey) });
+            byOutpoint.set(txin.prevout.key(), {
+              value: BigInt(p.amount_sats),
+              scriptPubKey: fromHex(p.scriptPubKey),
+            });
           });
           const spent = tx.vin.map((txin) => byOutpoint.get(txin.prevout.key())!);
           for (let i = 0; i < tx.vin.length; i++) {
@@ -102,7 +118,12 @@ type TreeNode = { id: number; script: string; leafVersion: number } | TreeNode[]
 interface Bip341 {
   scriptPubKey: {
     given: { internalPubkey: string; scriptTree: TreeNode | null };
-    intermediary: { leafHashes?: string[]; merkleRoot: string | null; tweak: string; tweakedPubkey: string };
+    intermediary: {
+      leafHashes?: string[];
+      merkleRoot: string | null;
+      tweak: string;
+      tweakedPubkey: string;
+    };
     expected: { scriptPubKey: string; scriptPathControlBlocks?: string[] };
   }[];
   keyPathSpending: {
@@ -118,10 +139,16 @@ interface Bip341 {
 }
 
 /** Leaf hashes in id order, the root, and each leaf's merkle path (BIP341 reference code). */
-function walkTree(node: TreeNode): { hash: Uint8Array; leaves: { id: number; script: Uint8Array; version: number; path: Uint8Array[] }[] } {
+function walkTree(node: TreeNode): {
+  hash: Uint8Array;
+  leaves: { id: number; script: Uint8Array; version: number; path: Uint8Array[] }[];
+} {
   if (!Array.isArray(node)) {
     const script = fromHex(node.script);
-    return { hash: computeTapleafHash(node.leafVersion, script), leaves: [{ id: node.id, script, version: node.leafVersion, path: [] }] };
+    return {
+      hash: computeTapleafHash(node.leafVersion, script),
+      leaves: [{ id: node.id, script, version: node.leafVersion, path: [] }],
+    };
   }
   const l = walkTree(node[0]!);
   const r = walkTree(node[1]!);
@@ -142,21 +169,38 @@ describe('bip341_wallet_vectors.json', () => {
       expect(root === undefined ? null : toHex(root)).toBe(c.intermediary.merkleRoot);
       const leaves = tree ? [...tree.leaves].sort((a, b) => a.id - b.id) : [];
       if (c.intermediary.leafHashes) {
-        expect(leaves.map((l) => toHex(computeTapleafHash(l.version, l.script)))).toEqual(c.intermediary.leafHashes);
+        expect(leaves.map((l) => toHex(computeTapleafHash(l.version, l.script)))).toEqual(
+          c.intermediary.leafHashes,
+        );
       }
-      const tweak = root ? taggedHash('TapTweak', internal, root) : taggedHash('TapTweak', internal);
+      const tweak = root
+        ? taggedHash('TapTweak', internal, root)
+        : taggedHash('TapTweak', internal);
       expect(toHex(tweak)).toBe(c.intermediary.tweak);
       let t = 0n;
       for (const b of tweak) t = (t << 8n) | BigInt(b);
-      const q = secp.Point.fromBytes(Uint8Array.of(2, ...internal)).add(secp.Point.BASE.multiply(t)).toBytes(true);
+      const q = secp.Point.fromBytes(Uint8Array.of(2, ...internal))
+        .add(secp.Point.BASE.multiply(t))
+        .toBytes(true);
       expect(toHex(q.subarray(1))).toBe(c.intermediary.tweakedPubkey);
       expect(`5120${toHex(q.subarray(1))}`).toBe(c.expected.scriptPubKey);
       // Every control block must commit, through the consensus code path, to the output key.
       (c.expected.scriptPathControlBlocks ?? []).forEach((cbHex, i) => {
         const cb = fromHex(cbHex);
         const leaf = leaves[i]!;
-        expect(toHex(cb)).toBe(toHex(Uint8Array.from([leaf.version | (q[0]! & 1), ...internal, ...leaf.path.flatMap((p) => [...p])])));
-        const rootFromCb = computeTaprootMerkleRoot(cb, computeTapleafHash(cb[0]! & 0xfe, leaf.script));
+        expect(toHex(cb)).toBe(
+          toHex(
+            Uint8Array.from([
+              leaf.version | (q[0]! & 1),
+              ...internal,
+              ...leaf.path.flatMap((p) => [...p]),
+            ]),
+          ),
+        );
+        const rootFromCb = computeTaprootMerkleRoot(
+          cb,
+          computeTapleafHash(cb[0]! & 0xfe, leaf.script),
+        );
         expect(toHex(rootFromCb)).toBe(c.intermediary.merkleRoot);
         expect(noble.checkTapTweak(internal, q.subarray(1), cb[0]! & 1, tweak)).toBe(true);
         expect(noble.checkTapTweak(internal, q.subarray(1), (cb[0]! & 1) ^ 1, tweak)).toBe(false);
@@ -166,7 +210,10 @@ describe('bip341_wallet_vectors.json', () => {
 
   const kp = v.keyPathSpending[0]!;
   const tx = Transaction.decode(fromHex(kp.given.rawUnsignedTx));
-  const spent: TxOut[] = kp.given.utxosSpent.map((u) => ({ value: BigInt(u.amountSats), scriptPubKey: fromHex(u.scriptPubKey) }));
+  const spent: TxOut[] = kp.given.utxosSpent.map((u) => ({
+    value: BigInt(u.amountSats),
+    scriptPubKey: fromHex(u.scriptPubKey),
+  }));
   const txdata = new PrecomputedTransactionData(tx, spent);
   it('keyPathSpending: precomputed hashes', () => {
     count('bip341_wallet_vectors.json');
@@ -181,9 +228,23 @@ describe('bip341_wallet_vectors.json', () => {
     it(`keyPathSpending input #${index} (txin ${s.given.txinIndex}, hashType ${s.given.hashType})`, () => {
       count('bip341_wallet_vectors.json');
       const exec = { annexHash: undefined };
-      const msg = taprootSigMsg(tx, s.given.txinIndex, s.given.hashType, SigVersion.TAPROOT, txdata, exec);
+      const msg = taprootSigMsg(
+        tx,
+        s.given.txinIndex,
+        s.given.hashType,
+        SigVersion.TAPROOT,
+        txdata,
+        exec,
+      );
       expect(`00${toHex(msg!)}`).toBe(s.intermediary.sigMsg);
-      const h = taprootSignatureHash(tx, s.given.txinIndex, s.given.hashType, SigVersion.TAPROOT, txdata, exec);
+      const h = taprootSignatureHash(
+        tx,
+        s.given.txinIndex,
+        s.given.hashType,
+        SigVersion.TAPROOT,
+        txdata,
+        exec,
+      );
       expect(toHex(h!)).toBe(s.intermediary.sigHash);
       expect(signed.vin[s.given.txinIndex]!.witness.map(toHex)).toEqual(s.expected.witness);
       const flags = VERIFY.P2SH | VERIFY.WITNESS | VERIFY.TAPROOT;
@@ -193,7 +254,11 @@ describe('bip341_wallet_vectors.json', () => {
 });
 
 describe('bip340_test_vectors.csv (Schnorr)', () => {
-  const lines = readVector('bip340_test_vectors.csv').toString('utf8').trim().split(/\r?\n/).slice(1);
+  const lines = readVector('bip340_test_vectors.csv')
+    .toString('utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1);
   for (const line of lines) {
     const [index, sk, pk, aux, msg, sig, result, comment] = line.split(',');
     it(`#${index} ${result} ${comment ?? ''}`, () => {
@@ -202,7 +267,9 @@ describe('bip340_test_vectors.csv (Schnorr)', () => {
       expect(ok).toBe(result === 'TRUE');
       if (sk) {
         expect(toHex(secp.schnorr.getPublicKey(fromHex(sk)))).toBe(pk!.toLowerCase());
-        expect(toHex(secp.schnorr.sign(fromHex(msg!), fromHex(sk), fromHex(aux!)))).toBe(sig!.toLowerCase());
+        expect(toHex(secp.schnorr.sign(fromHex(msg!), fromHex(sk), fromHex(aux!)))).toBe(
+          sig!.toLowerCase(),
+        );
       }
     });
   }

@@ -64,7 +64,11 @@ function runRow(
 }
 
 function validCombination(flags: number): boolean {
-  if ((flags & VERIFY.CLEANSTACK) !== 0 && (flags & (VERIFY.P2SH | VERIFY.WITNESS)) !== (VERIFY.P2SH | VERIFY.WITNESS)) return false;
+  if (
+    (flags & VERIFY.CLEANSTACK) !== 0 &&
+    (flags & (VERIFY.P2SH | VERIFY.WITNESS)) !== (VERIFY.P2SH | VERIFY.WITNESS)
+  )
+    return false;
   if ((flags & VERIFY.WITNESS) !== 0 && (flags & VERIFY.P2SH) === 0) return false;
   return true;
 }
@@ -90,7 +94,8 @@ describe('script_tests.json', () => {
     spkText = row[k + 1] as string;
     const flagsText = row[k + 2] as string;
     const expected = row[k + 3] as string;
-    const comment = typeof row[k + 4] === 'string' && row[k + 4] !== '' ? (row[k + 4] as string) : '';
+    const comment =
+      typeof row[k + 4] === 'string' && row[k + 4] !== '' ? (row[k + 4] as string) : '';
     const name = `#${index} ${expected}: ${comment || `${sigText} | ${spkText} | ${flagsText}`}`;
     it(name.slice(0, 200), () => {
       run++;

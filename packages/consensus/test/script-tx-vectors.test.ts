@@ -77,7 +77,14 @@ function txScriptsValid(c: Case, flags: number): boolean {
     const txin = c.tx.vin[i]!;
     const spent = c.spent[i]!;
     const checker = new TransactionSignatureChecker(c.tx, i, spent.value, txdata, verifier);
-    const r = verifyScript(txin.scriptSig, spent.scriptPubKey, txin.witness, flags, checker, verifier);
+    const r = verifyScript(
+      txin.scriptSig,
+      spent.scriptPubKey,
+      txin.witness,
+      flags,
+      checker,
+      verifier,
+    );
     if (!r.ok) return false;
   }
   return true;
@@ -117,7 +124,9 @@ function describeRows(file: string, valid: boolean): void {
             expect(txScriptsValid(c, trimFlags(ALL_VERIFY_FLAGS & ~(excluded | r)))).toBe(true);
           }
           for (const fewer of excludeIndividualFlags(excluded)) {
-            expect(txScriptsValid(c, ALL_VERIFY_FLAGS & ~fewer), `re-adding to ${fewer}`).toBe(false);
+            expect(txScriptsValid(c, ALL_VERIFY_FLAGS & ~fewer), `re-adding to ${fewer}`).toBe(
+              false,
+            );
           }
         } else {
           expect(fillFlags(listed)).toBe(listed);
@@ -145,7 +154,15 @@ describe('CheckTransaction reject reasons', () => {
   const base = (): Transaction =>
     Transaction.decode(
       fromHex(
-        '0100000001' + '11'.repeat(32) + '00000000' + '00' + 'ffffffff' + '01' + '0100000000000000' + '00' + '00000000',
+        '0100000001' +
+          '11'.repeat(32) +
+          '00000000' +
+          '00' +
+          'ffffffff' +
+          '01' +
+          '0100000000000000' +
+          '00' +
+          '00000000',
       ),
     );
   it('accepts a well-formed transaction', () => {
@@ -156,17 +173,36 @@ describe('CheckTransaction reject reasons', () => {
     const cases: [Transaction, string][] = [
       [new Transaction(1, [], t.vout, 0), 'bad-txns-vin-empty'],
       [new Transaction(1, t.vin, [], 0), 'bad-txns-vout-empty'],
-      [new Transaction(1, t.vin, [{ value: -1n, scriptPubKey: new Uint8Array(0) }], 0), 'bad-txns-vout-negative'],
-      [new Transaction(1, t.vin, [{ value: 2_100_000_000_000_001n, scriptPubKey: new Uint8Array(0) }], 0), 'bad-txns-vout-toolarge'],
       [
-        new Transaction(1, t.vin, [
-          { value: 2_000_000_000_000_000n, scriptPubKey: new Uint8Array(0) },
-          { value: 200_000_000_000_000n, scriptPubKey: new Uint8Array(0) },
-        ], 0),
+        new Transaction(1, t.vin, [{ value: -1n, scriptPubKey: new Uint8Array(0) }], 0),
+        'bad-txns-vout-negative',
+      ],
+      [
+        new Transaction(
+          1,
+          t.vin,
+          [{ value: 2_100_000_000_000_001n, scriptPubKey: new Uint8Array(0) }],
+          0,
+        ),
+        'bad-txns-vout-toolarge',
+      ],
+      [
+        new Transaction(
+          1,
+          t.vin,
+          [
+            { value: 2_000_000_000_000_000n, scriptPubKey: new Uint8Array(0) },
+            { value: 200_000_000_000_000n, scriptPubKey: new Uint8Array(0) },
+          ],
+          0,
+        ),
         'bad-txns-txouttotal-toolarge',
       ],
       [new Transaction(1, [t.vin[0]!, t.vin[0]!], t.vout, 0), 'bad-txns-inputs-duplicate'],
-      [new Transaction(1, t.vin, [{ value: 0n, scriptPubKey: new Uint8Array(1_000_001) }], 0), 'bad-txns-oversize'],
+      [
+        new Transaction(1, t.vin, [{ value: 0n, scriptPubKey: new Uint8Array(1_000_001) }], 0),
+        'bad-txns-oversize',
+      ],
     ];
     for (const [tx, reason] of cases) expect(checkTransaction(tx)).toEqual({ ok: false, reason });
   });

@@ -34,7 +34,8 @@ export function memoVerifier(inner: SignatureVerifier = createNobleVerifier()): 
   };
   return {
     name: inner.name,
-    verifyEcdsa: (s, m, p) => get(`e${toHex(s)}${toHex(m)}${toHex(p)}`, () => inner.verifyEcdsa(s, m, p)),
+    verifyEcdsa: (s, m, p) =>
+      get(`e${toHex(s)}${toHex(m)}${toHex(p)}`, () => inner.verifyEcdsa(s, m, p)),
     verifySchnorr: (s, m, p) =>
       get(`s${toHex(s)}${toHex(m)}${toHex(p)}`, () => inner.verifySchnorr(s, m, p)),
     checkTapTweak: (a, b, c, d) =>
@@ -43,10 +44,20 @@ export function memoVerifier(inner: SignatureVerifier = createNobleVerifier()): 
 }
 
 /** Core's BuildCreditingTransaction / BuildSpendingTransaction (script_tests harness). */
-export function buildCreditingTransaction(scriptPubKey: Uint8Array, valueSats: bigint): Transaction {
+export function buildCreditingTransaction(
+  scriptPubKey: Uint8Array,
+  valueSats: bigint,
+): Transaction {
   return new Transaction(
     1,
-    [{ prevout: OutPoint.null(), scriptSig: Uint8Array.of(0, 0), sequence: 0xffffffff, witness: [] }],
+    [
+      {
+        prevout: OutPoint.null(),
+        scriptSig: Uint8Array.of(0, 0),
+        sequence: 0xffffffff,
+        witness: [],
+      },
+    ],
     [{ value: valueSats, scriptPubKey }],
     0,
   );

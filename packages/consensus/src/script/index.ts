@@ -43,7 +43,11 @@ export {
   isCompressedPubKey,
 } from './signature-encoding.js';
 export { createNobleVerifier, type SignatureVerifier } from './signature-verifier.js';
-export { SignatureCache, cachingVerifier, DEFAULT_SIGNATURE_CACHE_ENTRIES } from './signature-cache.js';
+export {
+  SignatureCache,
+  cachingVerifier,
+  DEFAULT_SIGNATURE_CACHE_ENTRIES,
+} from './signature-cache.js';
 export {
   TransactionSignatureChecker,
   NO_SIGNATURES,

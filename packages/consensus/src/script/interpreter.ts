@@ -10,12 +10,14 @@ import { bytesEqual } from '../bytes.js';
 import { hash160, ripemd160, sha1, sha256, sha256d } from '../hash.js';
 import { OP } from './opcodes.js';
 import { fail } from './script-error.js';
+import { castToBool, decodeScriptNumber, encodeScriptNumber } from './script-number.js';
 import {
-  castToBool,
-  decodeScriptNumber,
-  encodeScriptNumber,
-} from './script-number.js';
-import { findAndDelete, isMinimalPush, readScriptOp, serializePush, type ScriptOp } from './script-reader.js';
+  findAndDelete,
+  isMinimalPush,
+  readScriptOp,
+  serializePush,
+  type ScriptOp,
+} from './script-reader.js';
 import type { ScriptExecutionData, SignatureChecker } from './signature-checker.js';
 import { checkPubKeyEncoding, checkSignatureEncoding } from './signature-encoding.js';
 import { SigVersion } from './sighash-types.js';
@@ -33,8 +35,21 @@ const FALSE = new Uint8Array(0);
 const TRUE = Uint8Array.of(1);
 
 const DISABLED = new Set<number>([
-  OP.CAT, OP.SUBSTR, OP.LEFT, OP.RIGHT, OP.INVERT, OP.AND, OP.OR, OP.XOR,
-  OP['2MUL'], OP['2DIV'], OP.MUL, OP.DIV, OP.MOD, OP.LSHIFT, OP.RSHIFT,
+  OP.CAT,
+  OP.SUBSTR,
+  OP.LEFT,
+  OP.RIGHT,
+  OP.INVERT,
+  OP.AND,
+  OP.OR,
+  OP.XOR,
+  OP['2MUL'],
+  OP['2DIV'],
+  OP.MUL,
+  OP.DIV,
+  OP.MOD,
+  OP.LSHIFT,
+  OP.RSHIFT,
 ]);
 
 export function evalScript(
@@ -62,7 +77,8 @@ export function evalScript(
     if (stack.length < n) fail('INVALID_STACK_OPERATION');
   };
   const top = (i: number): Uint8Array => stack[stack.length + i]!;
-  const num = (v: Uint8Array, maxSize = 4): number => decodeScriptNumber(v, requireMinimal, maxSize);
+  const num = (v: Uint8Array, maxSize = 4): number =>
+    decodeScriptNumber(v, requireMinimal, maxSize);
 
   for (let opcodePos = 0; pc < script.length; opcodePos++) {
     const executing = firstFalse < 0;
@@ -88,9 +104,22 @@ export function evalScript(
     } else if (executing || (opcode >= OP.IF && opcode <= OP.ENDIF)) {
       switch (opcode) {
         case OP['1NEGATE']:
-        case OP['1']: case OP['2']: case OP['3']: case OP['4']: case OP['5']: case OP['6']:
-        case OP['7']: case OP['8']: case OP['9']: case OP['10']: case OP['11']: case OP['12']:
-        case OP['13']: case OP['14']: case OP['15']: case OP['16']:
+        case OP['1']:
+        case OP['2']:
+        case OP['3']:
+        case OP['4']:
+        case OP['5']:
+        case OP['6']:
+        case OP['7']:
+        case OP['8']:
+        case OP['9']:
+        case OP['10']:
+        case OP['11']:
+        case OP['12']:
+        case OP['13']:
+        case OP['14']:
+        case OP['15']:
+        case OP['16']:
           stack.push(encodeScriptNumber(opcode - (OP['1'] - 1)));
           break;
 
@@ -118,8 +147,14 @@ export function evalScript(
           break;
         }
 
-        case OP.NOP1: case OP.NOP4: case OP.NOP5: case OP.NOP6: case OP.NOP7: case OP.NOP8:
-        case OP.NOP9: case OP.NOP10:
+        case OP.NOP1:
+        case OP.NOP4:
+        case OP.NOP5:
+        case OP.NOP6:
+        case OP.NOP7:
+        case OP.NOP8:
+        case OP.NOP9:
+        case OP.NOP10:
           if ((flags & VERIFY.DISCOURAGE_UPGRADABLE_NOPS) !== 0) fail('DISCOURAGE_UPGRADABLE_NOPS');
           break;
 
@@ -302,7 +337,11 @@ export function evalScript(
           break;
         }
 
-        case OP['1ADD']: case OP['1SUB']: case OP.NEGATE: case OP.ABS: case OP.NOT:
+        case OP['1ADD']:
+        case OP['1SUB']:
+        case OP.NEGATE:
+        case OP.ABS:
+        case OP.NOT:
         case OP['0NOTEQUAL']: {
           need(1);
           let bn = num(top(-1));
@@ -317,26 +356,61 @@ export function evalScript(
           break;
         }
 
-        case OP.ADD: case OP.SUB: case OP.BOOLAND: case OP.BOOLOR: case OP.NUMEQUAL:
-        case OP.NUMEQUALVERIFY: case OP.NUMNOTEQUAL: case OP.LESSTHAN: case OP.GREATERTHAN:
-        case OP.LESSTHANOREQUAL: case OP.GREATERTHANOREQUAL: case OP.MIN: case OP.MAX: {
+        case OP.ADD:
+        case OP.SUB:
+        case OP.BOOLAND:
+        case OP.BOOLOR:
+        case OP.NUMEQUAL:
+        case OP.NUMEQUALVERIFY:
+        case OP.NUMNOTEQUAL:
+        case OP.LESSTHAN:
+        case OP.GREATERTHAN:
+        case OP.LESSTHANOREQUAL:
+        case OP.GREATERTHANOREQUAL:
+        case OP.MIN:
+        case OP.MAX: {
           need(2);
           const a = num(top(-2));
           const b = num(top(-1));
           let r: number;
           switch (opcode) {
-            case OP.ADD: r = a + b; break;
-            case OP.SUB: r = a - b; break;
-            case OP.BOOLAND: r = a !== 0 && b !== 0 ? 1 : 0; break;
-            case OP.BOOLOR: r = a !== 0 || b !== 0 ? 1 : 0; break;
-            case OP.NUMEQUAL: case OP.NUMEQUALVERIFY: r = a === b ? 1 : 0; break;
-            case OP.NUMNOTEQUAL: r = a !== b ? 1 : 0; break;
-            case OP.LESSTHAN: r = a < b ? 1 : 0; break;
-            case OP.GREATERTHAN: r = a > b ? 1 : 0; break;
-            case OP.LESSTHANOREQUAL: r = a <= b ? 1 : 0; break;
-            case OP.GREATERTHANOREQUAL: r = a >= b ? 1 : 0; break;
-            case OP.MIN: r = Math.min(a, b); break;
-            default: r = Math.max(a, b); break;
+            case OP.ADD:
+              r = a + b;
+              break;
+            case OP.SUB:
+              r = a - b;
+              break;
+            case OP.BOOLAND:
+              r = a !== 0 && b !== 0 ? 1 : 0;
+              break;
+            case OP.BOOLOR:
+              r = a !== 0 || b !== 0 ? 1 : 0;
+              break;
+            case OP.NUMEQUAL:
+            case OP.NUMEQUALVERIFY:
+              r = a === b ? 1 : 0;
+              break;
+            case OP.NUMNOTEQUAL:
+              r = a !== b ? 1 : 0;
+              break;
+            case OP.LESSTHAN:
+              r = a < b ? 1 : 0;
+              break;
+            case OP.GREATERTHAN:
+              r = a > b ? 1 : 0;
+              break;
+            case OP.LESSTHANOREQUAL:
+              r = a <= b ? 1 : 0;
+              break;
+            case OP.GREATERTHANOREQUAL:
+              r = a >= b ? 1 : 0;
+              break;
+            case OP.MIN:
+              r = Math.min(a, b);
+              break;
+            default:
+              r = Math.max(a, b);
+              break;
           }
           stack.length -= 2;
           stack.push(encodeScriptNumber(r));
@@ -357,15 +431,23 @@ export function evalScript(
           break;
         }
 
-        case OP.RIPEMD160: case OP.SHA1: case OP.SHA256: case OP.HASH160: case OP.HASH256: {
+        case OP.RIPEMD160:
+        case OP.SHA1:
+        case OP.SHA256:
+        case OP.HASH160:
+        case OP.HASH256: {
           need(1);
           const v = top(-1);
           const h =
-            opcode === OP.RIPEMD160 ? ripemd160(v)
-            : opcode === OP.SHA1 ? sha1(v)
-            : opcode === OP.SHA256 ? sha256(v)
-            : opcode === OP.HASH160 ? hash160(v)
-            : sha256d(v);
+            opcode === OP.RIPEMD160
+              ? ripemd160(v)
+              : opcode === OP.SHA1
+                ? sha1(v)
+                : opcode === OP.SHA256
+                  ? sha256(v)
+                  : opcode === OP.HASH160
+                    ? hash160(v)
+                    : sha256d(v);
           stack.pop();
           stack.push(h);
           break;
@@ -382,7 +464,14 @@ export function evalScript(
         case OP.CHECKSIGVERIFY: {
           need(2);
           const ok = evalChecksig(
-            top(-2), top(-1), script, codeHashBegin, exec, flags, checker, sigversion,
+            top(-2),
+            top(-1),
+            script,
+            codeHashBegin,
+            exec,
+            flags,
+            checker,
+            sigversion,
           );
           stack.length -= 2;
           stack.push(ok ? TRUE : FALSE);
@@ -398,7 +487,14 @@ export function evalScript(
           need(3);
           const n = num(top(-2));
           const ok = evalChecksig(
-            top(-3), top(-1), script, codeHashBegin, exec, flags, checker, sigversion,
+            top(-3),
+            top(-1),
+            script,
+            codeHashBegin,
+            exec,
+            flags,
+            checker,
+            sigversion,
           );
           stack.length -= 3;
           stack.push(encodeScriptNumber(n + (ok ? 1 : 0)));
@@ -492,7 +588,8 @@ function evalChecksig(
   checker: SignatureChecker,
   sigversion: SigVersion,
 ): boolean {
-  if (sigversion === SigVersion.TAPSCRIPT) return evalChecksigTapscript(sig, pubkey, exec, flags, checker);
+  if (sigversion === SigVersion.TAPSCRIPT)
+    return evalChecksigTapscript(sig, pubkey, exec, flags, checker);
   let scriptCode = script.subarray(codeHashBegin);
   // Pre-segwit scripts sign themselves minus the signature (FindAndDelete); segwit does not.
   if (sigversion === SigVersion.BASE) {

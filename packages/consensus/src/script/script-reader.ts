@@ -33,7 +33,10 @@ export function readScriptOp(script: Uint8Array, pc: number, out: ScriptOp): num
     } else {
       if (end - pc < 4) return -1;
       size =
-        (script[pc]! | (script[pc + 1]! << 8) | (script[pc + 2]! << 16) | (script[pc + 3]! << 24)) >>>
+        (script[pc]! |
+          (script[pc + 1]! << 8) |
+          (script[pc + 2]! << 16) |
+          (script[pc + 3]! << 24)) >>>
         0;
       pc += 4;
     }

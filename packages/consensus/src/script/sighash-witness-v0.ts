@@ -34,7 +34,9 @@ export function witnessV0SigMsg(
   w.u32(tx.version).bytes(hashPrevouts).bytes(hashSequence);
   txin.prevout.serialize(w);
   w.varBytes(scriptCode).i64(amountSats).u32(txin.sequence);
-  w.bytes(hashOutputs).u32(tx.locktime).u32(hashType >>> 0);
+  w.bytes(hashOutputs)
+    .u32(tx.locktime)
+    .u32(hashType >>> 0);
   return w.toBytes();
 }
 

@@ -14,7 +14,10 @@ export class SignatureCache {
   private readonly entries = new Set<string>();
   private readonly salt: Uint8Array;
 
-  constructor(salt: Uint8Array, readonly maxEntries = DEFAULT_SIGNATURE_CACHE_ENTRIES) {
+  constructor(
+    salt: Uint8Array,
+    readonly maxEntries = DEFAULT_SIGNATURE_CACHE_ENTRIES,
+  ) {
     if (!(salt instanceof Uint8Array) || salt.length < 16) {
       throw new TypeError('SignatureCache: salt must be at least 16 random bytes');
     }

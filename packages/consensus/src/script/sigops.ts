@@ -32,7 +32,10 @@ export function getSigOpCount(script: Uint8Array, accurate: boolean): number {
     const o = op.opcode;
     if (o === OP.CHECKSIG || o === OP.CHECKSIGVERIFY) n++;
     else if (o === OP.CHECKMULTISIG || o === OP.CHECKMULTISIGVERIFY) {
-      n += accurate && last >= OP['1'] && last <= OP['16'] ? last - OP['1'] + 1 : MAX_PUBKEYS_PER_MULTISIG;
+      n +=
+        accurate && last >= OP['1'] && last <= OP['16']
+          ? last - OP['1'] + 1
+          : MAX_PUBKEYS_PER_MULTISIG;
     }
     last = o;
   }
@@ -60,7 +63,11 @@ export function getP2shSigOpCount(scriptPubKey: Uint8Array, scriptSig: Uint8Arra
   return redeem === undefined ? 0 : getSigOpCount(redeem, true);
 }
 
-function witnessSigOps(version: number, program: Uint8Array, witness: readonly Uint8Array[]): number {
+function witnessSigOps(
+  version: number,
+  program: Uint8Array,
+  witness: readonly Uint8Array[],
+): number {
   if (version !== 0) return 0; // taproot uses the validation-weight budget instead (BIP342)
   if (program.length === 20) return 1;
   if (program.length === 32 && witness.length > 0) {

@@ -73,7 +73,8 @@ export function parseVerifyFlags(text: string): number {
   for (const word of text.split(',')) {
     const name = word.trim();
     if (name === '' || name === 'NONE') continue;
-    if (!(name in VERIFY)) throw new RangeError(`script flags: unknown flag ${JSON.stringify(name)}`);
+    if (!(name in VERIFY))
+      throw new RangeError(`script flags: unknown flag ${JSON.stringify(name)}`);
     flags |= VERIFY[name as VerifyFlagName];
   }
   return flags;

@@ -18,8 +18,7 @@ export interface VerifyInputOptions {
 }
 
 export type VerifyInputResult =
-  | { ok: true }
-  | { ok: false; error: ScriptErrorName; message: string };
+  { ok: true } | { ok: false; error: ScriptErrorName; message: string };
 
 let defaultVerifier: SignatureVerifier | undefined;
 
@@ -43,7 +42,14 @@ export function verifyInput(
   const spent = spentOutputs[inputIndex]!;
   const txin = tx.vin[inputIndex]!;
   const checker = new TransactionSignatureChecker(tx, inputIndex, spent.value, txdata, verifier);
-  const r = verifyScript(txin.scriptSig, spent.scriptPubKey, txin.witness, flags, checker, verifier);
+  const r = verifyScript(
+    txin.scriptSig,
+    spent.scriptPubKey,
+    txin.witness,
+    flags,
+    checker,
+    verifier,
+  );
   if (r.ok) return r;
   return { ok: false, error: r.error, message: scriptErrorString(r.error) };
 }

@@ -137,7 +137,14 @@ function verifyWitnessProgram(
       if (witness.length === 0) fail('WITNESS_PROGRAM_WITNESS_EMPTY');
       const script = witness[witness.length - 1]!;
       if (!bytesEqual(sha256(script), program)) fail('WITNESS_PROGRAM_MISMATCH');
-      executeWitnessScript(witness.slice(0, -1), script, flags, SigVersion.WITNESS_V0, checker, exec);
+      executeWitnessScript(
+        witness.slice(0, -1),
+        script,
+        flags,
+        SigVersion.WITNESS_V0,
+        checker,
+        exec,
+      );
       return;
     }
     if (program.length === 20) {
@@ -195,7 +202,13 @@ function verifyWitnessProgram(
   }
 
   // Pay-to-anchor (witness v1, program 0x4e73) is standard to spend, so not discouraged.
-  if (version === 1 && !isP2sh && program.length === 2 && program[0] === 0x4e && program[1] === 0x73) {
+  if (
+    version === 1 &&
+    !isP2sh &&
+    program.length === 2 &&
+    program[0] === 0x4e &&
+    program[1] === 0x73
+  ) {
     return;
   }
   // Other versions and lengths stay anyone-can-spend for future soft forks.
