@@ -69,7 +69,7 @@ describe('v1 framing', () => {
 
   it('drops a message with a bad checksum but keeps decoding (Core keeps the peer)', () => {
     const bad = serializeMessage(MAGIC, 'ping', new Uint8Array(8));
-    bad[20] ^= 0xff;
+    bad[20] = bad[20]! ^ 0xff;
     const good = serializeMessage(MAGIC, 'pong', new Uint8Array(8));
     const out = new V1Decoder(MAGIC).push(Buffer.concat([bad, good]));
     expect(out[0]).toMatchObject({ kind: 'rejected', rawSize: 32 });
