@@ -21,7 +21,7 @@ import {
   type SignatureVerifier,
 } from '@bitcoind-lite/consensus';
 import type { Report } from './run.js';
-import { createTinySecp256k1Verifier } from './tiny-secp256k1-verifier.js';
+import { createTinySecp256k1Verifier } from '../apps/node/src/tiny-secp256k1-verifier.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const chain = join(here, '../../shared/chain');

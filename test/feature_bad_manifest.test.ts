@@ -27,7 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => busy.close(() => r())));
 
-async function launch(lines: string[]): Promise<{ code: number | null; output: string; dir: string }> {
+async function launch(
+  lines: string[],
+): Promise<{ code: number | null; output: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bitcoind-lite-manifest-'));
   writeFileSync(join(dir, 'node.yaml'), lines.join('\n') + '\n');
   const { code, output } = await runLauncher(join(dir, 'node.yaml'));
@@ -37,12 +39,24 @@ async function launch(lines: string[]): Promise<{ code: number | null; output: s
 describe('feature_bad_manifest', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown key', [...GOOD, 'colour: blue'], /node\.yaml:7:1: .*colour/],
-    ['wrong tag', ['network: regtest', 'datadir: !socket', '  path: ./data', ...GOOD.slice(3)], /node\.yaml:2:\d+: .*datadir/],
+    [
+      'wrong tag',
+      ['network: regtest', 'datadir: !socket', '  path: ./data', ...GOOD.slice(3)],
+      /node\.yaml:2:\d+: .*datadir/,
+    ],
     ['missing datadir', [GOOD[0]!, ...GOOD.slice(3)], /node\.yaml:\d+:\d+: .*datadir/],
     ['unknown option in args', [...GOOD, 'args:', '  rpcusr: x'], /node\.yaml:8:3: .*rpcusr/],
-    ['unreadable loadblock file', [...GOOD, 'loadblock: !file', '  path: ./missing.dat'], /node\.yaml:7:\d+: .*missing\.dat/],
+    [
+      'unreadable loadblock file',
+      [...GOOD, 'loadblock: !file', '  path: ./missing.dat'],
+      /node\.yaml:7:\d+: .*missing\.dat/,
+    ],
     ['bad YAML', [...GOOD, 'args: [unclosed'], /node\.yaml:\d+:\d+: /],
-    ['path that escapes the manifest folder', ['network: regtest', 'datadir: !dir', '  path: ../../etc', ...GOOD.slice(3)], /node\.yaml:\d+:\d+: .*\.\.\/\.\.\/etc/],
+    [
+      'path that escapes the manifest folder',
+      ['network: regtest', 'datadir: !dir', '  path: ../../etc', ...GOOD.slice(3)],
+      /node\.yaml:\d+:\d+: .*\.\.\/\.\.\/etc/,
+    ],
   ];
   for (const [name, lines, pattern] of cases) {
     it(`refuses ${name}`, async () => {
@@ -57,7 +71,11 @@ describe('feature_bad_manifest', () => {
     const lines = [...GOOD.slice(0, 4), `  bind: 127.0.0.1:${busyPort}`, GOOD[5]!];
     const { code, output, dir } = await launch(lines);
     expect(code).toBe(1);
-    expect(output).toMatch(new RegExp(`node\\.yaml:4:1: rpc: cannot bind 127\\.0\\.0\\.1:${busyPort}: address already in use`));
+    expect(output).toMatch(
+      new RegExp(
+        `node\\.yaml:4:1: rpc: cannot bind 127\\.0\\.0\\.1:${busyPort}: address already in use`,
+      ),
+    );
     expect(existsSync(join(dir, 'data'))).toBe(false);
   });
 

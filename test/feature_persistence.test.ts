@@ -45,7 +45,8 @@ describe('feature_persistence', () => {
         expect(block.height).toBe(h);
       }
       const header = await node.rpc<{ previousblockhash?: string }>('getblockheader', tipHash);
-      if (height > 0) expect(header.previousblockhash).toBe(await node.rpc('getblockhash', height - 1));
+      if (height > 0)
+        expect(header.previousblockhash).toBe(await node.rpc('getblockhash', height - 1));
       // And the node can extend the chain it recovered.
       const [next] = await node.rpc<string[]>('generatetoaddress', 1, ADDR);
       expect(await node.rpc('getblockcount')).toBe(height + 1);

@@ -25,9 +25,13 @@ describe('interface_python_bitcoinlib', () => {
 
   it('calls RPCs, mines to its own address, and syncs headers and a block over P2P', async () => {
     const script = join(import.meta.dirname, 'interop/bitcoinlib_client.py');
-    const r = spawnSync(PYTHON, [script, String(node.rpcPort), node.cookie(), String(node.p2pPort)], {
-      timeout: 60_000,
-    });
+    const r = spawnSync(
+      PYTHON,
+      [script, String(node.rpcPort), node.cookie(), String(node.p2pPort)],
+      {
+        timeout: 60_000,
+      },
+    );
     const out = r.stdout.toString();
     expect(r.status, out + r.stderr.toString()).toBe(0);
     const result = JSON.parse(out.trim().split('\n').pop()!) as {

@@ -20,7 +20,10 @@ afterAll(async () => {
 interface VerboseBlock {
   hash: string;
   height: number;
-  tx: { vin: { coinbase?: string; txinwitness?: string[] }[]; vout: { value: number; scriptPubKey: { hex: string; address?: string } }[] }[];
+  tx: {
+    vin: { coinbase?: string; txinwitness?: string[] }[];
+    vout: { value: number; scriptPubKey: { hex: string; address?: string } }[];
+  }[];
 }
 
 describe('mining_basic', () => {
@@ -71,7 +74,9 @@ describe('mining_basic', () => {
   });
 
   it('generatetoaddress rejects a bad address with Core error -5', async () => {
-    const err = await node.rpc('generatetoaddress', 1, 'notanaddress').catch((e: RpcCallError) => e);
+    const err = await node
+      .rpc('generatetoaddress', 1, 'notanaddress')
+      .catch((e: RpcCallError) => e);
     expect(err).toMatchObject({ code: -5, message: 'Error: Invalid address' });
   });
 

@@ -62,11 +62,17 @@ describe('rpc_bad_input', () => {
       ]),
     );
     expect(r.status).toBe(200);
-    const replies = JSON.parse(r.body) as { id: number; result?: unknown; error?: { code: number } }[];
+    const replies = JSON.parse(r.body) as {
+      id: number;
+      result?: unknown;
+      error?: { code: number };
+    }[];
     expect(replies.map((x) => x.id)).toEqual([1, 2, 3]);
     expect(replies[0]!.result).toBe(3);
     expect(replies[1]!.error!.code).toBe(-32601);
-    expect(replies[2]!.result).toBe('0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206');
+    expect(replies[2]!.result).toBe(
+      '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206',
+    );
   });
 
   it('answers wrong credentials with HTTP 401 and keeps serving', async () => {

@@ -93,16 +93,22 @@ export class TestNode {
   }
 
   get netDir(): string {
-    return this.network === 'main' ? this.datadir : join(this.datadir, this.network === 'testnet' ? 'testnet3' : this.network);
+    return this.network === 'main'
+      ? this.datadir
+      : join(this.datadir, this.network === 'testnet' ? 'testnet3' : this.network);
   }
 
   /** Spawns the launcher and waits until RPC answers (warmup over). */
   async launch(timeoutMs = 60_000): Promise<void> {
     this.output = '';
-    const proc = spawn(process.execPath, ['--import', 'tsx', MAIN_TS, '--manifest', this.manifestPath], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', MAIN_TS, '--manifest', this.manifestPath],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.proc = proc;
     this.exited = new Promise((res) => proc.once('exit', (code) => res(code)));
     proc.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
@@ -170,7 +176,10 @@ export class TestNode {
   private async call<T>(method: string, params: unknown): Promise<T> {
     const id = this.nextId++;
     const { body } = await this.rawCall(JSON.stringify({ jsonrpc: '1.0', id, method, params }));
-    const parsed = JSON.parse(body) as { result: T; error: { code: number; message: string } | null };
+    const parsed = JSON.parse(body) as {
+      result: T;
+      error: { code: number; message: string } | null;
+    };
     if (parsed.error) throw new RpcCallError(parsed.error.code, parsed.error.message);
     return parsed.result;
   }
@@ -200,7 +209,10 @@ export class TestNode {
 }
 
 /** Runs a manifest through the launcher and returns its exit code and output (bad-input tests). */
-export async function runLauncher(manifestPath: string, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
+export async function runLauncher(
+  manifestPath: string,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; output: string }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', MAIN_TS, '--manifest', manifestPath], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,12 @@
  * everything comes from `Capabilities`.
  */
 import { getChainParams, type ChainParams } from '@bitcoind-lite/consensus';
-import { ChainstateManager } from '@bitcoind-lite/chain';
+import {
+  ChainstateManager,
+  createInterpreterScriptVerifier,
+  loadExternalBlockFile,
+} from '@bitcoind-lite/chain';
+import { randomBytes } from '@bitcoind-lite/entropy';
 import { PeerManager, PROTOCOL_VERSION, USER_AGENT } from '@bitcoind-lite/p2p';
 import { RpcServer } from '@bitcoind-lite/rpc';
 import {
@@ -19,6 +24,7 @@ import type { Dir } from '@bitcoind-lite/storage';
 import type { Capabilities } from './capabilities.js';
 import { consensusNetwork, networkDirName } from './network-dir.js';
 import { peersRpcView } from './peers-rpc-view.js';
+import { createTinySecp256k1Verifier } from './tiny-secp256k1-verifier.js';
 import { argBool, argList, argNumber, argString } from './node-args.js';
 
 export const CLIENT_VERSION = 'v0.1.0';
@@ -75,7 +81,14 @@ export class Node {
     await rpc.start();
     logger.info(`Bound to ${caps.rpc.address} (rpc)`);
 
+    // Script checks: the consensus interpreter over libsecp256k1 (WASM), with a signature cache
+    // salted from the Random capability so peers cannot aim collisions at it.
+    const scriptVerifier = createInterpreterScriptVerifier({
+      sigCacheSalt: randomBytes(caps.random, 32),
+      backend: createTinySecp256k1Verifier(),
+    });
     const chainman = await ChainstateManager.open({
+      scriptVerifier,
       datadir: netDir,
       params,
       clock: caps.clock,
@@ -88,11 +101,9 @@ export class Node {
     rpc.table.setWarmup('Verifying blocks…');
     if (caps.loadblock.length > 0) {
       rpc.table.setWarmup('Importing blocks…');
-      // TODO(#4): chainman.importBlockFile lands with the chainstate issue.
-      const importer = (chainman as unknown as { importBlockFile?: (f: unknown) => Promise<void> })
-        .importBlockFile;
-      if (importer === undefined) throw new Error('loadblock: block import is not available yet');
-      for (const file of caps.loadblock) await importer.call(chainman, file);
+      for (const file of caps.loadblock) {
+        await loadExternalBlockFile(chainman, file, { clock: caps.clock, logger });
+      }
     }
 
     const listen = argBool(args, 'listen', true) && caps.p2p !== undefined;

@@ -14,3 +14,4 @@ export type { Coin } from '@bitcoind-lite/storage';
 export * from './chain-tips.js';
 export * from './coin-stats.js';
 export * from './load-block-file.js';
+export * from './interpreter-script-verifier.js';

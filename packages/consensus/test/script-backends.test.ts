@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTinySecp256k1Verifier } from '../../../bench/tiny-secp256k1-verifier.js';
+import { createTinySecp256k1Verifier } from '../../../apps/node/src/tiny-secp256k1-verifier.js';
 import { Block } from '../src/block.js';
 import { fromHex } from '../src/bytes.js';
 import { getChainParams } from '../src/chainparams.js';

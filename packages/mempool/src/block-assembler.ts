@@ -79,10 +79,7 @@ export function createBlockTemplate(options: {
 
   const coinbase0 = createCoinbase(height, payoutScript, coinbaseValueSats);
   const body = txs.map((t) => t.tx);
-  const witnessRoot = computeMerkleRoot([
-    new Uint8Array(32),
-    ...body.map((t) => t.wtxid()),
-  ]).root;
+  const witnessRoot = computeMerkleRoot([new Uint8Array(32), ...body.map((t) => t.wtxid())]).root;
   const coinbase = new Transaction(
     coinbase0.version,
     [{ ...coinbase0.vin[0]!, witness: [WITNESS_RESERVED_VALUE] }],

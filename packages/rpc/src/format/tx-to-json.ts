@@ -2,7 +2,13 @@
  * A transaction as Core's `TxToUniv` (core_write.cpp) prints it for getblock verbosity 2/3,
  * getrawtransaction verbose and decoderawtransaction. Amounts are exact (`ValueFromAmount`).
  */
-import { toHex, reverseBytes, type ChainParams, type Transaction, type TxOut } from '@bitcoind-lite/consensus';
+import {
+  toHex,
+  reverseBytes,
+  type ChainParams,
+  type Transaction,
+  type TxOut,
+} from '@bitcoind-lite/consensus';
 import { ValueFromAmount } from '../amount.js';
 import { scriptToAsm } from './script-asm.js';
 import { scriptPubKeyToJson } from './script-pubkey.js';

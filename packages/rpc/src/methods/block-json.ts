@@ -33,12 +33,16 @@ export function chainWorkHex(work: bigint): string {
 }
 
 function confirmations(ctx: NodeContext, idx: RpcBlockIndex): number {
-  return ctx.chainman.activeChain.contains(idx) ? ctx.chainman.activeChain.height() - idx.height + 1 : -1;
+  return ctx.chainman.activeChain.contains(idx)
+    ? ctx.chainman.activeChain.height() - idx.height + 1
+    : -1;
 }
 
 export function headerToJson(ctx: NodeContext, idx: RpcBlockIndex): Record<string, unknown> {
   const h = idx.header;
-  const next = ctx.chainman.activeChain.contains(idx) ? ctx.chainman.activeChain.next(idx) : undefined;
+  const next = ctx.chainman.activeChain.contains(idx)
+    ? ctx.chainman.activeChain.next(idx)
+    : undefined;
   const json: Record<string, unknown> = {
     hash: idx.hashHex,
     confirmations: confirmations(ctx, idx),
@@ -100,7 +104,8 @@ export function blockToJson(
     chainwork: header['chainwork'],
     nTx: block.txs.length,
   };
-  if (header['previousblockhash'] !== undefined) json['previousblockhash'] = header['previousblockhash'];
+  if (header['previousblockhash'] !== undefined)
+    json['previousblockhash'] = header['previousblockhash'];
   if (header['nextblockhash'] !== undefined) json['nextblockhash'] = header['nextblockhash'];
   return json;
 }

@@ -5,7 +5,14 @@
 import { toHex } from '@bitcoind-lite/consensus';
 import { RPC_INVALID_PARAMETER, RpcError } from '../protocol.js';
 import type { RpcTable } from '../registry.js';
-import { bitsHex, blockToJson, chainWorkHex, getDifficulty, headerToJson, targetHex } from './block-json.js';
+import {
+  bitsHex,
+  blockToJson,
+  chainWorkHex,
+  getDifficulty,
+  headerToJson,
+  targetHex,
+} from './block-json.js';
 import type { NodeContext, RpcBlockIndex } from './node-context.js';
 import { lookupBlockOrThrow, parseHashV, parseVerbosity } from './params.js';
 
@@ -105,7 +112,8 @@ export function registerBlockchainCommands(table: RpcTable, ctx: NodeContext): v
         description: 'true for a json object, false for the hex-encoded data',
       },
     ],
-    description: "If verbose is false, returns a string that is serialized, hex-encoded data for blockheader 'hash'.\nIf verbose is true, returns an Object with information about blockheader <hash>.",
+    description:
+      "If verbose is false, returns a string that is serialized, hex-encoded data for blockheader 'hash'.\nIf verbose is true, returns an Object with information about blockheader <hash>.",
     handler: (p) => {
       const idx = lookupBlockOrThrow(ctx.chainman, parseHashV(p['blockhash'], 'hash'));
       if (p['verbose'] === false) return toHex(idx.header.serialize());
@@ -158,7 +166,8 @@ export function registerBlockchainCommands(table: RpcTable, ctx: NodeContext): v
     name: 'getchaintips',
     category: 'blockchain',
     params: [],
-    description: 'Return information about all known tips in the block tree, including the main chain as well as orphaned branches.',
+    description:
+      'Return information about all known tips in the block tree, including the main chain as well as orphaned branches.',
     handler: () => {
       // A tip is an entry no other entry builds on; the active tip is always one.
       const hasChild = new Set<RpcBlockIndex>();

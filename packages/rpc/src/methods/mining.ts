@@ -96,8 +96,18 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
     category: 'generating',
     params: [
       { name: 'nblocks', type: 'number', description: 'How many blocks are generated.' },
-      { name: 'address', type: 'string', description: 'The address to send the newly generated bitcoin to.' },
-      { name: 'maxtries', type: 'number', optional: true, default: DEFAULT_MAX_TRIES, description: 'How many iterations to try.' },
+      {
+        name: 'address',
+        type: 'string',
+        description: 'The address to send the newly generated bitcoin to.',
+      },
+      {
+        name: 'maxtries',
+        type: 'number',
+        optional: true,
+        default: DEFAULT_MAX_TRIES,
+        description: 'How many iterations to try.',
+      },
     ],
     description: 'Mine to a specified address and return the block hashes.',
     handler: (p) => {
@@ -113,8 +123,18 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
     category: 'generating',
     params: [
       { name: 'num_blocks', type: 'number', description: 'How many blocks are generated.' },
-      { name: 'descriptor', type: 'string', description: 'The descriptor to send the newly generated bitcoin to.' },
-      { name: 'maxtries', type: 'number', optional: true, default: DEFAULT_MAX_TRIES, description: 'How many iterations to try.' },
+      {
+        name: 'descriptor',
+        type: 'string',
+        description: 'The descriptor to send the newly generated bitcoin to.',
+      },
+      {
+        name: 'maxtries',
+        type: 'number',
+        optional: true,
+        default: DEFAULT_MAX_TRIES,
+        description: 'How many iterations to try.',
+      },
     ],
     description: 'Mine to a specified descriptor and return the block hashes.',
     handler: (p) => {
@@ -129,11 +149,27 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
     name: 'generateblock',
     category: 'generating',
     params: [
-      { name: 'output', type: 'string', description: 'The address or descriptor to send the newly generated bitcoin to.' },
-      { name: 'transactions', type: 'array', description: 'An array of hex strings which are either txids or raw transactions.' },
-      { name: 'submit', type: 'boolean', optional: true, default: true, description: 'Whether to submit the block before the RPC call returns or to return it as hex.' },
+      {
+        name: 'output',
+        type: 'string',
+        description: 'The address or descriptor to send the newly generated bitcoin to.',
+      },
+      {
+        name: 'transactions',
+        type: 'array',
+        description: 'An array of hex strings which are either txids or raw transactions.',
+      },
+      {
+        name: 'submit',
+        type: 'boolean',
+        optional: true,
+        default: true,
+        description:
+          'Whether to submit the block before the RPC call returns or to return it as hex.',
+      },
     ],
-    description: 'Mine a set of ordered transactions to a specified address or descriptor and return the block hash.',
+    description:
+      'Mine a set of ordered transactions to a specified address or descriptor and return the block hash.',
     handler: async (p) => {
       const payout = outputScriptFor(ctx, String(p['output']));
       const txs: SelectedTx[] = [];
@@ -151,7 +187,10 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
         try {
           tx = Transaction.decode(fromHex(s));
         } catch {
-          throw new RpcError(RPC_DESERIALIZATION_ERROR, `Transaction decode failed for ${s}. Make sure the tx has at least one input.`);
+          throw new RpcError(
+            RPC_DESERIALIZATION_ERROR,
+            `Transaction decode failed for ${s}. Make sure the tx has at least one input.`,
+          );
         }
         txs.push({ tx, feeSats: ctx.mempool?.feeFor?.(tx) ?? 0n });
       }
@@ -171,7 +210,10 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
       }
       const { state } = await ctx.chainman.processNewBlock(block, { forceProcessing: true });
       if (!state.valid) {
-        throw new RpcError(RPC_VERIFY_ERROR, `TestBlockValidity failed: ${state.rejectReason ?? ''}`);
+        throw new RpcError(
+          RPC_VERIFY_ERROR,
+          `TestBlockValidity failed: ${state.rejectReason ?? ''}`,
+        );
       }
       return { hash: block.hashHex() };
     },
@@ -182,9 +224,15 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
     category: 'mining',
     params: [
       { name: 'hexdata', type: 'hex', description: 'the hex-encoded block data to submit' },
-      { name: 'dummy', type: 'string', optional: true, description: 'dummy value, for compatibility with BIP22. This value is ignored.' },
+      {
+        name: 'dummy',
+        type: 'string',
+        optional: true,
+        description: 'dummy value, for compatibility with BIP22. This value is ignored.',
+      },
     ],
-    description: 'Attempts to submit new block to network.\nSee https://en.bitcoin.it/wiki/BIP_0022 for full specification.',
+    description:
+      'Attempts to submit new block to network.\nSee https://en.bitcoin.it/wiki/BIP_0022 for full specification.',
     handler: async (p) => {
       const block = decodeBlockHex(String(p['hexdata']));
       if (block.txs.length === 0 || !block.txs[0]!.isCoinbase()) {

@@ -96,10 +96,23 @@ export function registerNetworkCommands(table: RpcTable, ctx: NodeContext): void
     category: 'network',
     params: [
       { name: 'node', type: 'string', description: 'The address of the peer to connect to' },
-      { name: 'command', type: 'string', description: "'add' to add a node to the list, 'remove' to remove a node from the list, 'onetry' to try a connection to the node once" },
-      { name: 'v2transport', type: 'boolean', optional: true, default: false, description: 'Attempt to connect using BIP324 v2 transport protocol (ignored for \'remove\' command)' },
+      {
+        name: 'command',
+        type: 'string',
+        description:
+          "'add' to add a node to the list, 'remove' to remove a node from the list, 'onetry' to try a connection to the node once",
+      },
+      {
+        name: 'v2transport',
+        type: 'boolean',
+        optional: true,
+        default: false,
+        description:
+          "Attempt to connect using BIP324 v2 transport protocol (ignored for 'remove' command)",
+      },
     ],
-    description: "Attempts to add or remove a node from the addnode list.\nOr try a connection to a node once.",
+    description:
+      'Attempts to add or remove a node from the addnode list.\nOr try a connection to a node once.',
     handler: async (p) => {
       const command = String(p['command']);
       if (command !== 'add' && command !== 'remove' && command !== 'onetry') {
@@ -113,7 +126,15 @@ export function registerNetworkCommands(table: RpcTable, ctx: NodeContext): void
   table.register({
     name: 'getaddednodeinfo',
     category: 'network',
-    params: [{ name: 'node', type: 'string', optional: true, description: 'If provided, return information about this specific node, otherwise all nodes are returned.' }],
+    params: [
+      {
+        name: 'node',
+        type: 'string',
+        optional: true,
+        description:
+          'If provided, return information about this specific node, otherwise all nodes are returned.',
+      },
+    ],
     description: 'Returns information about the given added node, or all added nodes',
     handler: (p) => requirePeers(ctx).getAddedNodeInfo?.(p['node'] as string | undefined) ?? [],
   });
@@ -122,7 +143,8 @@ export function registerNetworkCommands(table: RpcTable, ctx: NodeContext): void
     name: 'getnettotals',
     category: 'network',
     params: [],
-    description: 'Returns information about network traffic, including bytes in, bytes out, and current system time.',
+    description:
+      'Returns information about network traffic, including bytes in, bytes out, and current system time.',
     handler: () => {
       const t = ctx.peers?.totals?.() ?? { bytesRecv: 0, bytesSent: 0 };
       return {
@@ -140,5 +162,4 @@ export function registerNetworkCommands(table: RpcTable, ctx: NodeContext): void
       };
     },
   });
-
 }
