@@ -1,3 +1,16 @@
 export * from './block-assembler.js';
 export * from './miner.js';
 export * from './witness-commitment.js';
+export * from './policy/index.js';
+export * from './chain-view.js';
+export * from './mempool-entry.js';
+export * from './mempool-options.js';
+export * from './tx-mempool.js';
+export * from './validation-result.js';
+export * from './tx-checks.js';
+export * from './rbf.js';
+export * from './block-selection.js';
+export * from './fee-estimator.js';
+export * from './mempool-persist.js';
+export { preChecks, checkFeeRate, type AcceptOptions } from './accept-to-memory-pool.js';
+export * from './mempool.js';
