@@ -196,7 +196,11 @@ export class FsDir implements Dir {
     try {
       try {
         await fh.writeFile(data);
-        if (options?.mode !== undefined) await fh.chmod(options.mode); // umask may narrow it
+        // umask may narrow the mode; chmod only then, since Node's permission model (the
+        // confined node, issue 7) refuses fchmod outright.
+        if (options?.mode !== undefined && ((await fh.stat()).mode & 0o7777) !== options.mode) {
+          await fh.chmod(options.mode);
+        }
         await fh.sync();
       } finally {
         await fh.close();
