@@ -10,6 +10,7 @@ import {
   bytesEqual,
   checkProofOfWork,
   concatBytes,
+  getLegacySigOpCount,
   getNextWorkRequired,
   pushScriptNumber,
   sha256d,
@@ -20,7 +21,6 @@ import {
   MAX_BLOCK_WEIGHT_WU,
   WITNESS_SCALE_FACTOR,
   checkTransaction,
-  getLegacySigOpCount,
   isFinalTx,
 } from './tx-checks.js';
 import { type ValidationState, invalidState, validState } from './validation-state.js';

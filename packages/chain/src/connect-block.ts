@@ -12,6 +12,7 @@ import {
   type TxOut,
   fromHex,
   getBlockSubsidy,
+  getTransactionSigOpCost,
   reverseBytes,
   bytesEqual,
 } from '@bitcoind-lite/consensus';
@@ -26,7 +27,6 @@ import {
   calculateSequenceLocks,
   checkTxInputs,
   evaluateSequenceLocks,
-  getTransactionSigOpCost,
   isUnspendable,
 } from './tx-checks.js';
 import { type ValidationState, invalidState, validState } from './validation-state.js';
@@ -158,6 +158,8 @@ export async function connectBlock(
       return { state: invalidState('consensus', 'bad-blk-sigops', 'too many sigops') };
     }
 
+    // Core 30 names block script failures "block-script-verify-flag-failed (<ScriptErrorString>)"
+    // (validation.cpp ConnectBlock); "mandatory-..." was the name before.
     if (!isCoinbase && verifier !== undefined) {
       for (let i = 0; i < tx.vin.length; i++) {
         const r = verifier.verifyInput(tx, i, spentOutputs, flags);
@@ -165,7 +167,7 @@ export async function connectBlock(
           return {
             state: invalidState(
               'consensus',
-              `mandatory-script-verify-flag-failed (${r.error ?? 'unknown error'})`,
+              `block-script-verify-flag-failed (${r.error ?? 'unknown error'})`,
               `input ${i} of ${tx.txidHex()}`,
             ),
           };
