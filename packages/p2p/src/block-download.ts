@@ -46,6 +46,11 @@ export function lastCommonAncestor(a: P2PBlockIndex, b: P2PBlockIndex): P2PBlock
 export class BlockDownload {
   /** Block hash (hex, internal order) -> the peer it is requested from. */
   private readonly inFlight = new Map<string, number>();
+  /**
+   * Set by requestBlocks when nothing could be requested only because the window is held up by
+   * a block in flight from this other peer (Core's nodeStaller).
+   */
+  staller: number | undefined;
 
   constructor(
     private readonly chain: P2PChain,
@@ -122,6 +127,7 @@ export class BlockDownload {
 
   /** Core's FindNextBlocksToDownload plus the getdata it leads to. */
   requestBlocks(peer: Peer): InvItem[] {
+    this.staller = undefined;
     if (!this.canDownloadFrom(peer)) return [];
     let free = MAX_BLOCKS_IN_TRANSIT_PER_PEER - peer.blocksInFlight.size;
     if (free <= 0) return [];
@@ -151,6 +157,7 @@ export class BlockDownload {
 
     const items: InvItem[] = [];
     let contiguous = true;
+    let waitingFor: number | undefined;
     for (const idx of path) {
       // A block on an invalid chain: nothing past it is worth fetching from this peer.
       if ((idx.status & BLOCK_FAILED_MASK) !== 0) break;
@@ -159,8 +166,18 @@ export class BlockDownload {
         continue;
       }
       contiguous = false;
-      if (this.isInFlight(idx.hash)) continue;
-      if (idx.height > windowEnd) break;
+      if (idx.height > windowEnd) {
+        // The window is full: if another peer's block holds it, that peer is stalling us.
+        if (items.length === 0 && waitingFor !== undefined && waitingFor !== peer.id) {
+          this.staller = waitingFor;
+        }
+        break;
+      }
+      const owner = this.inFlight.get(key(idx.hash));
+      if (owner !== undefined) {
+        waitingFor ??= owner;
+        continue;
+      }
       const k = key(idx.hash);
       this.inFlight.set(k, peer.id);
       peer.blocksInFlight.set(k, { index: idx, requestedMs: this.clock.nowMs() });

@@ -83,6 +83,8 @@ export interface PeerManagerOptions {
   tickMs?: number;
   /** Added-node retry interval (Core: 60 s). */
   addedNodeRetryMs?: number;
+  /** Core's BLOCK_STALLING_TIMEOUT_DEFAULT: 2 s. */
+  stallingTimeoutMs?: number;
 }
 
 export class PeerManager implements ConnmanEvents {
@@ -104,6 +106,7 @@ export class PeerManager implements ConnmanEvents {
   /** Addresses whose peers misbehaved (Core's BanMan::Discourage). */
   readonly discouraged = new Set<string>();
   private readonly tickMs: number;
+  private readonly stallingTimeoutMs: number;
 
   constructor(o: PeerManagerOptions) {
     for (const k of ['chain', 'magic', 'connector', 'clock', 'random', 'logger'] as const) {
@@ -116,6 +119,7 @@ export class PeerManager implements ConnmanEvents {
     this.userAgent = o.userAgent ?? USER_AGENT;
     this.connectTimeoutMs = o.peerConnectTimeoutMs ?? DEFAULT_PEER_CONNECT_TIMEOUT_MS;
     this.tickMs = o.tickMs ?? 500;
+    this.stallingTimeoutMs = o.stallingTimeoutMs ?? 2000;
     this.download = new BlockDownload(o.chain, o.logger, o.clock);
     this.connman = new ConnectionManager({
       connector: o.connector,
@@ -650,6 +654,8 @@ export class PeerManager implements ConnmanEvents {
   private async onBlock(peer: Peer, block: Block): Promise<void> {
     const hash = block.hash();
     const requested = this.download.received(peer, hash);
+    // A block from a peer ends its stall (Core clears m_stalling_since on delivery).
+    if (requested) peer.stallingSinceMs = 0;
     this.log.debug('net', `received block ${block.hashHex()} peer=${peer.id}`);
     const { state, isNew } = await this.withChain(() =>
       this.chain.processNewBlock(block, { forceProcessing: requested }),
@@ -814,8 +820,13 @@ export class PeerManager implements ConnmanEvents {
     }
   }
 
-  /** Core's CConnman::InactivityCheck. */
+  /** Core's CConnman::InactivityCheck, plus the block download stalling check. */
   private inactivityCheck(peer: Peer, now: number): boolean {
+    if (peer.stallingSinceMs !== 0 && now - peer.stallingSinceMs > this.stallingTimeoutMs) {
+      this.log.info(`Peer=${peer.id} is stalling block download, disconnecting`);
+      peer.disconnect('stalling block download');
+      return true;
+    }
     if (now - peer.connTimeMs < this.connectTimeoutMs) return false;
     let reason = '';
     if (peer.lastRecvMs === 0 || peer.lastSendMs === 0) {
@@ -843,6 +854,14 @@ export class PeerManager implements ConnmanEvents {
     this.announceBlocks(peer);
     const items = this.download.requestBlocks(peer);
     if (items.length > 0) this.send(peer, { type: 'getdata', items });
+    const stallerId = this.download.staller;
+    if (items.length === 0 && stallerId !== undefined) {
+      const staller = this.connman.getPeer(stallerId);
+      if (staller && staller.stallingSinceMs === 0) {
+        staller.stallingSinceMs = this.clock.nowMs();
+        this.log.debug('net', `Stall started peer=${stallerId}`);
+      }
+    }
   }
 
   private maybeSendPing(peer: Peer): void {

@@ -88,6 +88,8 @@ export class Peer {
   readonly blocksInFlight = new Map<string, BlockInFlight>();
   /** The hash of a block announced by inv but not yet known as a header. */
   lastUnknownBlockHash: Uint8Array | undefined;
+  /** When this peer started holding up the download window (Core's m_stalling_since), or 0. */
+  stallingSinceMs = 0;
   /** Core's m_should_discourage, set by Misbehaving. */
   shouldDiscourage = false;
   misbehaviourReason = '';

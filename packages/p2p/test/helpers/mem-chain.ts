@@ -242,11 +242,13 @@ export class MemChain implements P2PChain {
       [{ value: 50n * 100_000_000n, scriptPubKey: Uint8Array.of(0x51) }],
       0,
     );
+    // Recent times, as regtest mining gives: Core starts headers sync with every peer then.
+    const time = Math.max(prev.header.time + 1, Math.floor(Date.now() / 1000) - 3600);
     let header = new BlockHeader(
       0x20000000,
       prev.hash,
       coinbase.txid(),
-      prev.header.time + 1,
+      time,
       0x207fffff,
       0,
     );
