@@ -4,7 +4,7 @@
  * replacement), script checks with standard then mandatory flags, and Finalize (evict the
  * replaced, add, trim to size). Each rejection carries Core's reason and debug text.
  */
-import { type OutPoint, type Transaction, type TxOut } from '@bitcoind-lite/consensus';
+import { OutPoint, type Transaction, type TxOut } from '@bitcoind-lite/consensus';
 import type { MempoolChainView, MempoolCoin, MempoolScriptVerifier } from './chain-view.js';
 import { MempoolEntry, policyVsize, type LockPoints } from './mempool-entry.js';
 import type { ResolvedMempoolSettings } from './mempool-options.js';
@@ -112,7 +112,7 @@ export async function preChecks(
   const coins = await lookupCoins(ctx, tx);
   if (coins.some((c) => c === undefined)) {
     // Are the inputs missing because this transaction is already confirmed?
-    const own = tx.vout.map((_, i) => ({ txid: tx.txid(), vout: i }) as OutPoint);
+    const own = tx.vout.map((_, i) => new OutPoint(tx.txid(), i));
     const mine = await chain.coins.getCoins(own);
     if (mine.some((c) => c !== undefined)) throw reject('conflict', 'txn-already-known');
     throw reject('missing-inputs', 'bad-txns-inputs-missingorspent');
