@@ -1,0 +1,83 @@
+/**
+ * P2P figures: message parse / serialize throughput (framing + codecs), and node-to-node sync
+ * over 127.0.0.1 between two PeerManagers. The sync figure uses the in-memory test chain (PoW,
+ * merkle and linkage checks only, no script or UTXO validation), so it measures the P2P layer,
+ * not full validation; the end-to-end figure with the real chain belongs to the node bench.
+ */
+import { getChainParams } from '@bitcoind-lite/consensus';
+import {
+  MSG_WITNESS_BLOCK,
+  V1Decoder,
+  decodeMessage,
+  encodeMessage,
+  serializeMessage,
+  type NetMessage,
+} from '../packages/p2p/src/index.js';
+import { MemChain } from '../packages/p2p/test/helpers/mem-chain.js';
+import { startNode } from '../packages/p2p/test/helpers/node.js';
+import type { Report } from './run.js';
+
+function timeIt(minMs: number, fn: () => void): { ops: number; ms: number } {
+  const start = performance.now();
+  let ops = 0;
+  while (performance.now() - start < minMs) {
+    fn();
+    ops++;
+  }
+  return { ops, ms: performance.now() - start };
+}
+
+export async function run(report: Report): Promise<void> {
+  const params = getChainParams('regtest');
+  const chain = new MemChain(params);
+  const blocks = await chain.mine(2000);
+
+  const headersMsg: NetMessage = { type: 'headers', headers: blocks.map((b) => b.header) };
+  const headersPayload = encodeMessage(headersMsg);
+  let r = timeIt(500, () => decodeMessage('headers', headersPayload));
+  report('decode headers (2000 per message)', (r.ops * 2000 * 1000) / r.ms, 'headers/s');
+  r = timeIt(500, () => encodeMessage(headersMsg));
+  report('encode headers (2000 per message)', (r.ops * 2000 * 1000) / r.ms, 'headers/s');
+
+  const invMsg: NetMessage = {
+    type: 'getdata',
+    items: Array.from({ length: 50_000 }, (_, i) => ({
+      type: MSG_WITNESS_BLOCK,
+      hash: blocks[i % 2000]!.hash(),
+    })),
+  };
+  const invPayload = encodeMessage(invMsg);
+  r = timeIt(500, () => decodeMessage('getdata', invPayload));
+  report('decode getdata (50,000 entries)', (r.ops * 50_000 * 1000) / r.ms, 'entries/s');
+
+  // Framing: many small messages (pings) through the streaming decoder, in 64 KiB chunks.
+  const ping = serializeMessage(
+    params.messageStart,
+    'ping',
+    encodeMessage({ type: 'ping', nonce: 1n }),
+  );
+  const stream = Buffer.concat(Array.from({ length: 20_000 }, () => ping));
+  r = timeIt(500, () => {
+    const d = new V1Decoder(params.messageStart);
+    for (let off = 0; off < stream.length; off += 65536) d.push(stream.subarray(off, off + 65536));
+  });
+  report('frame decode (32-byte ping messages)', (r.ops * 20_000 * 1000) / r.ms, 'msgs/s');
+  const big = serializeMessage(params.messageStart, 'block', new Uint8Array(1_000_000));
+  r = timeIt(500, () => new V1Decoder(params.messageStart).push(big));
+  report(
+    'frame decode (1 MB payload, checksum included)',
+    (r.ops * big.length) / 1e6 / (r.ms / 1000),
+    'MB/s',
+  );
+
+  // Node to node: B downloads A's chain over loopback.
+  const a = await startNode();
+  for (const b of blocks) await a.chain.processNewBlock(b);
+  const start = performance.now();
+  const b = await startNode({ connect: [`127.0.0.1:${a.port}`] });
+  while (b.chain.activeChain.height() < 2000) await new Promise((res) => setTimeout(res, 5));
+  const ms = performance.now() - start;
+  report('sync 2,000 blocks over 127.0.0.1 (in-memory chain)', (2000 * 1000) / ms, 'blocks/s');
+  await b.stop();
+  await a.stop();
+}
