@@ -264,11 +264,11 @@ export function checkAncestorLimits(
     fail(`too many unconfirmed parents [limit: ${s.limitAncestorCount}]`);
   }
   const ancestors = new Set<MempoolEntry>();
+  const staged = new Set<MempoolEntry>(parents);
   let totalSize = vsize;
-  const stack = [...parents];
-  while (stack.length > 0) {
-    const a = stack.pop()!;
-    if (ancestors.has(a)) continue;
+  while (staged.size > 0) {
+    const a: MempoolEntry = staged.values().next().value!;
+    staged.delete(a);
     ancestors.add(a);
     totalSize += a.vsize;
     if (a.sizeWithDescendants + vsize > s.limitDescendantSizeVbytes) {
@@ -280,9 +280,11 @@ export function checkAncestorLimits(
     } else if (totalSize > s.limitAncestorSizeVbytes) {
       fail(`exceeds ancestor size limit [limit: ${s.limitAncestorSizeVbytes}]`);
     }
-    for (const p of a.parents) if (!ancestors.has(p)) stack.push(p);
-    if (ancestors.size + 1 > s.limitAncestorCount) {
-      fail(`too many unconfirmed ancestors [limit: ${s.limitAncestorCount}]`);
+    for (const p of a.parents) {
+      if (!ancestors.has(p)) staged.add(p);
+      if (staged.size + ancestors.size + 1 > s.limitAncestorCount) {
+        fail(`too many unconfirmed ancestors [limit: ${s.limitAncestorCount}]`);
+      }
     }
   }
   return ancestors;
