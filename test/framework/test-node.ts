@@ -136,6 +136,24 @@ export class TestNode {
     return code;
   }
 
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  /** Resident set size of the node process, from /proc (Linux). */
+  rssBytes(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status);
+    return kb ? Number(kb[1]) * 1024 : 0;
+  }
+
+  /** Peak resident set size (VmHWM). */
+  peakRssBytes(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status);
+    return kb ? Number(kb[1]) * 1024 : 0;
+  }
+
   cookie(): string {
     return readFileSync(join(this.netDir, '.cookie'), 'utf8').trim();
   }
