@@ -161,12 +161,50 @@ export class TxMempool {
       entry.modFeesWithAncestors += a.modifiedFeeSats;
       entry.sigOpCostWithAncestors += a.sigOpCost;
     }
+    this.linkExistingChildren(entry, ancestors);
     this.totalVsize += entry.vsize;
     this.totalFee += entry.feeSats;
     this.usage += entry.usageBytes;
     if (silent) return;
     entry.sequence = this.sequenceNumber++;
     for (const l of this.listeners) l.added?.(entry);
+  }
+
+  /**
+   * A transaction re-added after a reorg may already have children in the pool (Core's
+   * UpdateTransactionsFromBlock): link them and count the entry and its ancestors in every
+   * descendant's ancestor aggregates (and the reverse) where they were not counted before.
+   */
+  private linkExistingChildren(entry: MempoolEntry, ancestors: Set<MempoolEntry>): void {
+    const txid = entry.tx.txid();
+    const children = new Set<MempoolEntry>();
+    for (let i = 0; i < entry.tx.vout.length; i++) {
+      const c = this.spentBy.get(outpointKey(txid, i));
+      if (c !== undefined && c !== entry) children.add(c);
+    }
+    if (children.size === 0) return;
+    const desc = new Set<MempoolEntry>();
+    for (const c of children) this.descendantsOf(c, desc);
+    const before = new Map<MempoolEntry, Set<MempoolEntry>>();
+    for (const d of desc) before.set(d, this.ancestorsOf(d.parents));
+    for (const c of children) {
+      entry.children.add(c);
+      c.parents.add(entry);
+    }
+    const newAncestors = new Set(ancestors).add(entry);
+    for (const d of desc) {
+      const had = before.get(d)!;
+      for (const a of newAncestors) {
+        if (had.has(a)) continue;
+        d.countWithAncestors += 1;
+        d.sizeWithAncestors += a.vsize;
+        d.modFeesWithAncestors += a.modifiedFeeSats;
+        d.sigOpCostWithAncestors += a.sigOpCost;
+        a.countWithDescendants += 1;
+        a.sizeWithDescendants += d.vsize;
+        a.modFeesWithDescendants += d.modifiedFeeSats;
+      }
+    }
   }
 
   /**
