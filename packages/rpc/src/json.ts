@@ -322,7 +322,9 @@ export function writeJson(v: unknown, indent = 0, level = 0): string {
       return v.toString();
     case 'number':
       if (!Number.isFinite(v)) throw new TypeError(`writeJson: non-finite number ${v}`);
-      return JSON.stringify(v);
+      // UniValue prints doubles with 16 significant digits (setprecision(16)): difficulty on
+      // regtest is 4.656542373906925e-10 there, where JS's shortest form has 17 digits.
+      return Number.isInteger(v) ? JSON.stringify(v) : JSON.stringify(Number(v.toPrecision(16)));
     case 'object':
       break;
     default:
