@@ -9,20 +9,14 @@
  * extended by reconnecting blocks the index already has (replay). An interrupted multi-batch
  * flush ('H' markers) is recovered as Core's ReplayBlocks.
  */
-import {
-  Block,
-  type BlockHeader,
-  type ChainParams,
-  bytesEqual,
-  compareBytes,
-  nowSecondsOf,
-} from './deps.js';
+import { Block, type BlockHeader, type ChainParams, bytesEqual, nowSecondsOf } from './deps.js';
 import type { Clock, Logger } from '@bitcoind-lite/runtime';
 import type { Random } from '@bitcoind-lite/entropy';
 import { type Coin, CoinsViewDB, type Dir } from '@bitcoind-lite/storage';
 import { type ChainTip, getChainTips } from './chain-tips.js';
-import { type CoinsStats, computeCoinsStats } from './coin-stats.js';
-import { BlockIndex, lastCommonAncestor } from './block-index.js';
+import { type CoinStatsHashType, type CoinsStats, computeCoinsStats } from './coin-stats.js';
+import { BlockCandidates } from './block-candidates.js';
+import type { BlockIndex } from './block-index.js';
 import { BlockManager } from './block-manager.js';
 import {
   BLOCK_FAILED_CHILD,
@@ -40,7 +34,12 @@ import {
   contextualCheckBlockHeader,
 } from './check-block.js';
 import { CoinsViewCache } from './coins-view-cache.js';
-import { connectBlock, disconnectBlock, rollforwardBlock } from './connect-block.js';
+import { connectBlock, disconnectBlock } from './connect-block.js';
+import { loadExternalBlockFile } from './load-block-file.js';
+import { prepareReindex, reindexPending, runReindex, wipeChainstate } from './reindex.js';
+import { OperatorControls } from './operator-controls.js';
+import { replayBlocks } from './replay-blocks.js';
+import { DEFAULT_CHECKBLOCKS, DEFAULT_CHECKLEVEL, verifyDb } from './verify-db.js';
 import { type ChainEvents, ChainEventEmitter } from './events.js';
 import type { ScriptVerifier } from './script-verifier.js';
 import {
@@ -66,14 +65,17 @@ export interface ChainstateOptions {
   random: Random;
   dbcacheMiB?: number;
   scriptVerifier?: ScriptVerifier;
+  /** `-reindex`: rebuild the block index and the chainstate from the blk files. */
+  reindex?: boolean;
+  /** `-reindex-chainstate`: rebuild the chainstate from the blocks the index points to. */
+  reindexChainstate?: boolean;
 }
 
 export class ChainstateManager {
   readonly activeChain = new Chain();
   private bestHeaderIdx!: BlockIndex;
-  private readonly candidates = new Set<BlockIndex>();
-  /** Blocks with data whose parent lacks data, by parent (Core's m_blocks_unlinked). */
-  private readonly unlinked = new Map<BlockIndex, BlockIndex[]>();
+  private readonly candidates: BlockCandidates;
+  private readonly controls: OperatorControls;
   private readonly events = new ChainEventEmitter();
   private nextSequenceId = 1;
   private lastCoinsFlushMs: number;
@@ -97,11 +99,30 @@ export class ChainstateManager {
   ) {
     this.dbcacheBytes = dbcacheMiB * 1024 * 1024;
     this.lastCoinsFlushMs = clock.monotonicMs();
+    this.candidates = new BlockCandidates(blockman, this.activeChain);
+    this.controls = new OperatorControls({
+      activeChain: this.activeChain,
+      blockman,
+      candidates: this.candidates,
+      disconnectTip: () => this.disconnectTip(),
+      markFailed: (idx) => this.markFailed(idx),
+      recomputeBestHeader: () => this.recomputeBestHeader(),
+      activateBestChain: () => this.activateBestChain(),
+      flush: () => this.flush(),
+      notifyTip: (tip) =>
+        this.events.emit('updatedBlockTip', tip, tip, this.isInitialBlockDownload()),
+    });
   }
 
   static async open(opts: ChainstateOptions): Promise<ChainstateManager> {
     for (const k of ['datadir', 'params', 'clock', 'logger', 'random'] as const) {
       if (opts?.[k] === undefined) throw new TypeError(`ChainstateManager.open: ${k} is required`);
+    }
+    // A reindex asked for, or one a crash interrupted, starts from empty databases.
+    const reindex = opts.reindex === true || (await reindexPending(opts.datadir));
+    const reindexFiles = reindex ? await prepareReindex(opts.datadir, opts.logger) : [];
+    if (!reindex && opts.reindexChainstate === true) {
+      await wipeChainstate(opts.datadir, opts.logger);
     }
     const blockman = await BlockManager.open(opts.datadir, opts.params);
     let coinsDb: CoinsViewDB;
@@ -125,6 +146,21 @@ export class ChainstateManager {
       opts.logger.warning('no script verifier: block scripts are not checked', 'validation');
     }
     await cm.start();
+    if (reindex) {
+      await runReindex(
+        opts.datadir,
+        reindexFiles,
+        async (blocks, name) => {
+          const file = await blocks.open(name);
+          try {
+            await loadExternalBlockFile(cm, file, { clock: opts.clock, logger: opts.logger });
+          } finally {
+            await file.close();
+          }
+        },
+        opts,
+      );
+    }
     return cm;
   }
 
@@ -136,14 +172,14 @@ export class ChainstateManager {
     for (const idx of this.blockman.all()) {
       if (idx.isFailed()) continue;
       if (best === undefined || idx.chainWork > best.chainWork) best = idx;
-      if (idx.isValid(BLOCK_VALID_TRANSACTIONS) && idx.chainTx > 0) this.candidates.add(idx);
+      this.candidates.addIfConnectable(idx);
       if ((idx.status & BLOCK_HAVE_DATA) !== 0 && idx.chainTx === 0 && idx.prev !== undefined) {
-        this.addUnlinked(idx);
+        this.candidates.addUnlinked(idx);
       }
     }
     this.bestHeaderIdx = best!;
 
-    await this.replayBlocks();
+    await replayBlocks(this.coinsDb, this.blockman, this.logger);
 
     // LoadChainTip: the active chain ends where the coins say they are.
     const coinsBest = await this.coinsDb.getBestBlock();
@@ -156,7 +192,7 @@ export class ChainstateManager {
         `Loaded best chain: hashBestChain=${tip.hashHex} height=${tip.height} date=${new Date(tip.header.time * 1000).toISOString()}`,
       );
     }
-    this.pruneCandidates();
+    this.candidates.prune();
     const state = await this.activateBestChain();
     if (!state.valid) this.logger.warning(`ActivateBestChain on start: ${stateToString(state)}`);
   }
@@ -167,34 +203,6 @@ export class ChainstateManager {
     await this.blockman.writeBlock(genesis, idx);
     this.receivedBlockTransactions(genesis, idx);
     await this.blockman.flush();
-  }
-
-  /**
-   * Core's ReplayBlocks: a flush that wrote some batches but not the last leaves 'H' =
-   * [new tip, old tip]. Roll the coins back from the old tip to the fork (tolerating entries
-   * already changed), then forward to the new tip, then write 'B'.
-   */
-  private async replayBlocks(): Promise<void> {
-    const heads = await this.coinsDb.getHeadBlocks();
-    if (heads.length === 0) return;
-    if (heads.length !== 2) throw new Error('chainstate: malformed head blocks marker');
-    const newTip = this.blockman.lookup(heads[0]!);
-    if (newTip === undefined) throw new Error('ReplayBlocks: reorganization to unknown block');
-    const oldTip = heads[1]!.every((b) => b === 0) ? undefined : this.blockman.lookup(heads[1]!);
-    const fork = oldTip === undefined ? undefined : lastCommonAncestor(oldTip, newTip);
-    this.logger.info(`Replaying blocks: rolling forward ${newTip.hashHex}`);
-    const view = new CoinsViewCache(this.coinsDb);
-    for (let p = oldTip; p !== undefined && p !== fork; p = p.prev) {
-      const block = await this.blockman.readBlock(p);
-      const r = await disconnectBlock(block, p, await this.blockman.readUndo(p), view);
-      if (r === 'failed') throw new Error(`ReplayBlocks: rolling back ${p.hashHex} failed`);
-    }
-    for (let h = (fork?.height ?? -1) + 1; h <= newTip.height; h++) {
-      const p = newTip.getAncestor(h)!;
-      await rollforwardBlock(await this.blockman.readBlock(p), p, view);
-    }
-    view.setBestBlock(newTip.hash);
-    await view.flushToDb();
   }
 
   // ---- queries ----
@@ -355,7 +363,7 @@ export class ChainstateManager {
     idx.sequenceId = this.nextSequenceId++;
     this.blockman.markDirty(idx);
     if (idx.prev !== undefined && idx.prev.chainTx === 0) {
-      this.addUnlinked(idx);
+      this.candidates.addUnlinked(idx);
       return;
     }
     const queue = [idx];
@@ -363,67 +371,8 @@ export class ChainstateManager {
       const p = queue.shift()!;
       p.chainTx = (p.prev?.chainTx ?? 0) + p.nTx;
       const tip = this.activeChain.tipOrUndefined();
-      if (tip === undefined || !this.worse(p, tip)) this.candidates.add(p);
-      const kids = this.unlinked.get(p);
-      if (kids !== undefined) {
-        this.unlinked.delete(p);
-        queue.push(...kids);
-      }
-    }
-  }
-
-  private addUnlinked(idx: BlockIndex): void {
-    const list = this.unlinked.get(idx.prev!) ?? [];
-    list.push(idx);
-    this.unlinked.set(idx.prev!, list);
-  }
-
-  /** Core's CBlockIndexWorkComparator, as "a ranks below b". */
-  private worse(a: BlockIndex, b: BlockIndex): boolean {
-    if (a.chainWork !== b.chainWork) return a.chainWork < b.chainWork;
-    if (a.sequenceId !== b.sequenceId) return a.sequenceId > b.sequenceId;
-    if (a === b) return false;
-    // Equal work and order: keep what is already active, so a restart never flips the tip.
-    const ac = this.activeChain.contains(a);
-    if (ac !== this.activeChain.contains(b)) return !ac;
-    return compareBytes(a.hash, b.hash) > 0;
-  }
-
-  private pruneCandidates(): void {
-    const tip = this.activeChain.tipOrUndefined();
-    if (tip === undefined) return;
-    for (const c of this.candidates) if (this.worse(c, tip)) this.candidates.delete(c);
-    this.candidates.add(tip);
-  }
-
-  /** Core's FindMostWorkChain: the best candidate whose whole branch is usable. */
-  private findMostWorkChain(): BlockIndex | undefined {
-    for (;;) {
-      let best: BlockIndex | undefined;
-      for (const c of this.candidates) if (best === undefined || this.worse(best, c)) best = c;
-      if (best === undefined) return undefined;
-      let usable = true;
-      for (
-        let p: BlockIndex | undefined = best;
-        p !== undefined && !this.activeChain.contains(p);
-        p = p.prev
-      ) {
-        if (p.isFailed()) {
-          for (let q: BlockIndex | undefined = best; q !== p; q = q!.prev) {
-            q!.status |= BLOCK_FAILED_CHILD;
-            this.blockman.markDirty(q!);
-            this.candidates.delete(q!);
-          }
-          usable = false;
-          break;
-        }
-        if ((p.status & BLOCK_HAVE_DATA) === 0) {
-          this.candidates.delete(best);
-          usable = false;
-          break;
-        }
-      }
-      if (usable) return best;
+      if (tip === undefined || !this.candidates.worse(p, tip)) this.candidates.add(p);
+      queue.push(...this.candidates.takeUnlinked(p));
     }
   }
 
@@ -459,7 +408,7 @@ export class ChainstateManager {
   async activateBestChain(): Promise<ValidationState> {
     let lastError: ValidationState = validState();
     for (;;) {
-      const target = this.findMostWorkChain();
+      const target = this.candidates.findMostWorkChain();
       const oldTip = this.activeChain.tipOrUndefined();
       if (target === undefined || target === oldTip) break;
       const fork = this.activeChain.findFork(target);
@@ -484,7 +433,7 @@ export class ChainstateManager {
           break;
         }
       }
-      this.pruneCandidates();
+      this.candidates.prune();
       const newTip = this.activeChain.tipOrUndefined();
       if (newTip !== undefined && newTip !== oldTip) {
         const ibd = this.isInitialBlockDownload();
@@ -537,75 +486,18 @@ export class ChainstateManager {
   }
 
   // ---- operator controls (Core's invalidateblock / reconsiderblock / preciousblock) ----
+  // The rules live in operator-controls.ts; here they are serialized with validation.
 
-  /** Core's InvalidateBlock: mark it failed, disconnect it if active, move to the best other chain. */
-  async invalidateBlock(idx: BlockIndex): Promise<ValidationState> {
-    return this.exclusive(async () => {
-      while (this.activeChain.contains(idx) && this.activeChain.tipOrUndefined() !== undefined) {
-        const tip = this.activeChain.tip();
-        if (tip.prev === undefined) break;
-        await this.disconnectTip();
-        if (tip !== idx) {
-          tip.status |= BLOCK_FAILED_CHILD;
-          this.blockman.markDirty(tip);
-        }
-      }
-      this.markFailed(idx);
-      // Every valid block with data and at least the new tip's work may be the next best.
-      const tip = this.activeChain.tipOrUndefined();
-      for (const c of this.blockman.all()) {
-        if (
-          c.isValid(BLOCK_VALID_TRANSACTIONS) &&
-          c.chainTx > 0 &&
-          (tip === undefined || !this.worse(c, tip))
-        ) {
-          this.candidates.add(c);
-        }
-      }
-      const tipNow = this.activeChain.tipOrUndefined();
-      if (tipNow !== undefined)
-        this.events.emit('updatedBlockTip', tipNow, tipNow, this.isInitialBlockDownload());
-      const s = await this.activateBestChain();
-      await this.flush();
-      return s;
-    });
+  invalidateBlock(idx: BlockIndex): Promise<ValidationState> {
+    return this.exclusive(() => this.controls.invalidate(idx));
   }
 
-  /** Core's ResetBlockFailureFlags + ActivateBestChain: forget failures on and around `idx`. */
-  async reconsiderBlock(idx: BlockIndex): Promise<ValidationState> {
-    return this.exclusive(async () => {
-      for (const c of this.blockman.all()) {
-        const related =
-          (c.height >= idx.height && c.getAncestor(idx.height) === idx) ||
-          idx.getAncestor(c.height) === c;
-        if (related && c.isFailed()) {
-          c.status &= ~BLOCK_FAILED_MASK;
-          this.blockman.markDirty(c);
-          if (c.isValid(BLOCK_VALID_TRANSACTIONS) && c.chainTx > 0) this.candidates.add(c);
-        }
-      }
-      this.recomputeBestHeader();
-      const s = await this.activateBestChain();
-      await this.flush();
-      return s;
-    });
+  reconsiderBlock(idx: BlockIndex): Promise<ValidationState> {
+    return this.exclusive(() => this.controls.reconsider(idx));
   }
 
-  private preciousSequenceId = -1;
-  private lastPreciousChainWork = 0n;
-
-  /** Core's PreciousBlock: among equal-work tips, treat `idx` as if it arrived first. */
-  async preciousBlock(idx: BlockIndex): Promise<ValidationState> {
-    return this.exclusive(async () => {
-      const tip = this.activeChain.tip();
-      if (idx.chainWork < tip.chainWork) return validState();
-      if (tip.chainWork > this.lastPreciousChainWork) this.preciousSequenceId = -1;
-      this.lastPreciousChainWork = tip.chainWork;
-      this.candidates.delete(idx);
-      idx.sequenceId = this.preciousSequenceId--;
-      if (idx.isValid(BLOCK_VALID_TRANSACTIONS) && idx.chainTx > 0) this.candidates.add(idx);
-      return this.activateBestChain();
-    });
+  preciousBlock(idx: BlockIndex): Promise<ValidationState> {
+    return this.exclusive(() => this.controls.precious(idx));
   }
 
   getChainTips(): ChainTip[] {
@@ -618,43 +510,36 @@ export class ChainstateManager {
   }
 
   /** gettxoutsetinfo data: flushes, then walks the coins database. */
-  async getTxOutSetInfo(): Promise<CoinsStats & { height: number; bestblock: string }> {
+  async getTxOutSetInfo(
+    hashType: CoinStatsHashType = 'hash_serialized_3',
+  ): Promise<CoinsStats & { height: number; bestblock: string }> {
     return this.exclusive(async () => {
       await this.flush();
       const tip = this.activeChain.tip();
       return {
-        ...(await computeCoinsStats(this.coinsDb)),
+        ...(await computeCoinsStats(this.coinsDb, hashType)),
         height: tip.height,
         bestblock: tip.hashHex,
       };
     });
   }
 
-  /**
-   * Core's VerifyDB over the last `depth` blocks (0 = all): level 0 reads blocks, 1 runs
-   * CheckBlock, 2 reads undo data, 3 disconnects them in a scratch cache and checks it is clean.
-   */
-  async verifyChain(checkLevel = 3, depth = 6): Promise<boolean> {
-    return this.exclusive(async () => {
-      const tip = this.activeChain.tip();
-      const stop = depth <= 0 ? 0 : Math.max(tip.height - depth, 0);
-      const scratch = new CoinsViewCache(this.coinsTip);
-      for (
-        let idx: BlockIndex | undefined = tip;
-        idx !== undefined && idx.height > stop;
-        idx = idx.prev
-      ) {
-        const block = await this.blockman.readBlock(idx);
-        if (checkLevel >= 1 && !checkBlock(block, this.params).valid) return false;
-        if (checkLevel >= 2) {
-          const undo = await this.blockman.readUndo(idx);
-          if (checkLevel >= 3 && (await disconnectBlock(block, idx, undo, scratch)) !== 'ok') {
-            return false;
-          }
-        }
-      }
-      return true;
-    });
+  /** Core's VerifyDB over the last `depth` blocks (0 = all); see verify-db.ts for the levels. */
+  async verifyChain(
+    checkLevel = DEFAULT_CHECKLEVEL,
+    depth = DEFAULT_CHECKBLOCKS,
+  ): Promise<boolean> {
+    return this.exclusive(() =>
+      verifyDb(
+        this.activeChain.tip(),
+        this.blockman,
+        this.coinsTip,
+        this.params,
+        checkLevel,
+        depth,
+        this.scriptVerifier,
+      ),
+    );
   }
 
   // ---- persistence ----

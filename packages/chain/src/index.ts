@@ -15,3 +15,5 @@ export * from './chain-tips.js';
 export * from './coin-stats.js';
 export * from './load-block-file.js';
 export * from './interpreter-script-verifier.js';
+export * from './muhash.js';
+export { DEFAULT_CHECKBLOCKS, DEFAULT_CHECKLEVEL } from './verify-db.js';

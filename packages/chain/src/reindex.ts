@@ -1,0 +1,72 @@
+/**
+ * `-reindex` (Core's node/blockstorage.cpp ImportBlocks with fReindex): the block index and the
+ * chainstate are rebuilt from the blk*.dat files already in `blocks/`. The old files are renamed
+ * to `blkNNNNN.dat.reindex`, the index and coins databases are removed, and the blocks are
+ * imported again in Core's blk framing (written to fresh blk files as they are accepted); the
+ * renamed files are removed at the end.
+ *
+ * Crash safety: the marker `blocks/reindex-in-progress` is written once every old file has been
+ * renamed. A restart that finds `.reindex` files without the marker finishes the renames; one
+ * that finds the marker drops the partial new files and starts the import again. So a `kill -9`
+ * at any moment of a reindex resumes it, as Core resumes a reindex after a crash.
+ *
+ * `-reindex-chainstate` only removes the coins database; the active chain is then reconnected
+ * from genesis out of the block files the index already points to.
+ */
+import type { Clock, Logger } from '@bitcoind-lite/runtime';
+import type { Dir } from '@bitcoind-lite/storage';
+
+const MARKER = 'reindex-in-progress';
+const SUFFIX = '.reindex';
+const BLK = /^blk\d{5}\.dat$/;
+const REV = /^rev\d{5}\.dat$/;
+
+/** Whether a reindex was asked for or interrupted and must be resumed. */
+export async function reindexPending(datadir: Dir): Promise<boolean> {
+  if (!(await datadir.exists('blocks'))) return false;
+  const blocks = await datadir.subdir('blocks');
+  return (await blocks.list()).some((n) => n === MARKER || n.endsWith(SUFFIX));
+}
+
+/**
+ * Moves the old block files aside and removes the databases; returns the names (inside
+ * `blocks/`) of the files to import, in file order.
+ */
+export async function prepareReindex(datadir: Dir, logger: Logger): Promise<string[]> {
+  const blocks = await datadir.subdir('blocks', { create: true });
+  const names = await blocks.list();
+  if (!names.includes(MARKER)) {
+    for (const n of names) if (BLK.test(n)) await blocks.rename(n, n + SUFFIX);
+    await blocks.writeFileAtomic(MARKER, new TextEncoder().encode('reindex\n'));
+  }
+  // New block and undo files written by an interrupted import, and all undo data: rebuilt.
+  for (const n of await blocks.list()) if (BLK.test(n) || REV.test(n)) await blocks.remove(n);
+  await blocks.remove('index');
+  await datadir.remove('chainstate');
+  logger.info('Reindexing: block index and chainstate removed, importing the block files');
+  return (await blocks.list()).filter((n) => n.endsWith(SUFFIX)).sort();
+}
+
+/** Imports each renamed file with `importFile`, then removes them and the marker. */
+export async function runReindex(
+  datadir: Dir,
+  files: string[],
+  importFile: (blocks: Dir, name: string) => Promise<void>,
+  deps: { clock: Clock; logger: Logger },
+): Promise<void> {
+  const blocks = await datadir.subdir('blocks');
+  const startMs = deps.clock.monotonicMs();
+  for (const name of files) {
+    deps.logger.info(`Reindexing block file ${name.slice(0, -SUFFIX.length)}...`);
+    await importFile(blocks, name);
+  }
+  for (const name of files) await blocks.remove(name);
+  await blocks.remove(MARKER);
+  deps.logger.info(`Reindexing finished in ${Math.round(deps.clock.monotonicMs() - startMs)}ms`);
+}
+
+/** `-reindex-chainstate`: the coins database goes; the chain is reconnected from the blocks. */
+export async function wipeChainstate(datadir: Dir, logger: Logger): Promise<void> {
+  await datadir.remove('chainstate');
+  logger.info('Reindexing chainstate: the UTXO set is rebuilt from the block files');
+}
