@@ -23,7 +23,7 @@ const opts = resolveMempoolSettings();
 function tx(
   outs: { value: bigint; scriptPubKey: Uint8Array }[],
   version = 2,
-  scriptSig = new Uint8Array(0),
+  scriptSig: Uint8Array = new Uint8Array(0),
 ) {
   return new Transaction(
     version,
