@@ -8,6 +8,8 @@ import { dirname, resolve } from 'node:path';
 import { ManifestError, parseManifest } from '@bitcoind-lite/manifest';
 import { makeCapabilities } from './capabilities.js';
 import { Node } from './node.js';
+import { registerDebugProbe } from './confine/debug-probe.js';
+import { runConfined } from './confine/launch-confined.js';
 
 const USAGE = 'usage: bitcoind-lite --manifest FILE';
 
@@ -44,12 +46,23 @@ async function main(): Promise<number> {
   let node: Node;
   try {
     const manifest = parseManifest(text, path, dirname(file));
+    // Issue 7: the node runs in a confined child; this process keeps the grants and brokers.
+    if (manifest.confine !== 'off') return await runConfined(manifest, text, path, dirname(file));
     const caps = await makeCapabilities(manifest);
     try {
       node = await Node.start(caps);
     } catch (e) {
       await caps.close().catch(() => undefined);
       throw e;
+    }
+    if (manifest.args['debugprobe'] === true) {
+      // Test only: the same probe as the confined node's, to show each attempt works unconfined.
+      registerDebugProbe(node.rpc.table, {
+        datadir: caps.datadir,
+        connector: caps.connector,
+        logger: node.logger,
+      });
+      node.logger.warning('debugcapabilityprobe RPC enabled (args.debugprobe): test use only');
     }
   } catch (e) {
     const msg = e instanceof ManifestError ? e.message : ((e as Error).stack ?? String(e));

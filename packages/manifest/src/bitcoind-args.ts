@@ -62,6 +62,8 @@ export const BITCOIND_ARGS: Readonly<Record<string, ArgKind>> = {
   deprecatedrpc: 'list',
   // Logging (the sink comes from the `console` grant or debug.log in the datadir).
   debug: 'list',
+  // Not a Core option: enables the hidden, test-only `debugcapabilityprobe` RPC (issue 7).
+  debugprobe: 'flag',
   debugexclude: 'list',
   loglevel: 'list',
   printtoconsole: 'flag',
