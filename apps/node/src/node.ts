@@ -15,6 +15,7 @@ import { PeerManager, PROTOCOL_VERSION, USER_AGENT } from '@bitcoind-lite/p2p';
 import { RpcServer } from '@bitcoind-lite/rpc';
 import {
   registerBlockchainCommands,
+  registerChainstateCommands,
   registerMiningCommands,
   registerNetworkCommands,
   type NodeContext,
@@ -135,6 +136,7 @@ export class Node {
       protocolVersion: PROTOCOL_VERSION,
     };
     registerBlockchainCommands(rpc.table, ctx);
+    registerChainstateCommands(rpc.table, ctx);
     registerMiningCommands(rpc.table, ctx);
     registerNetworkCommands(rpc.table, ctx);
 

@@ -4,3 +4,4 @@ export * from './mining.js';
 export * from './network.js';
 export * from './node-context.js';
 export * from './params.js';
+export * from './blockchain-chainstate.js';

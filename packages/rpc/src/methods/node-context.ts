@@ -45,6 +45,30 @@ export interface RpcSpentCoin extends TxOut {
   isCoinbase: boolean;
 }
 
+/** An unspent output in the chainstate (Core's Coin). */
+export interface RpcCoin {
+  readonly out: TxOut;
+  readonly height: number;
+  readonly isCoinbase: boolean;
+}
+
+/** gettxoutsetinfo's hash types (Core's CoinStatsHashType, by RPC name). */
+export type RpcCoinStatsHashType = 'hash_serialized_3' | 'muhash' | 'none';
+
+/** What gettxoutsetinfo reports, computed over the flushed coins database at the tip. */
+export interface RpcCoinsStats {
+  height: number;
+  bestblock: string;
+  txouts: number;
+  transactions: number;
+  bogosize: number;
+  /** Display hex; empty unless hash_serialized_3 was asked for. */
+  hashSerialized3: string;
+  muhash?: string;
+  totalAmountSats: bigint;
+  diskSizeBytes: number;
+}
+
 export interface RpcChainstate {
   readonly activeChain: RpcActiveChain;
   readonly bestHeader: RpcBlockIndex;
@@ -65,6 +89,15 @@ export interface RpcChainstate {
   allBlockIndexes(): Iterable<RpcBlockIndex>;
   /** Bytes used by block and undo files (getblockchaininfo size_on_disk). */
   sizeOnDisk?(): number;
+  // The UTXO set and operator controls (blockchain-chainstate.ts); optional so narrower
+  // chainstates still satisfy the view.
+  /** The unspent coin at an outpoint in the chainstate (no mempool). */
+  getTxOut?(txid: Uint8Array, vout: number): Promise<RpcCoin | undefined>;
+  getTxOutSetInfo?(hashType: RpcCoinStatsHashType): Promise<RpcCoinsStats>;
+  invalidateBlock?(idx: RpcBlockIndex): Promise<RpcValidationState>;
+  reconsiderBlock?(idx: RpcBlockIndex): Promise<RpcValidationState>;
+  preciousBlock?(idx: RpcBlockIndex): Promise<RpcValidationState>;
+  verifyChain?(checkLevel: number, depth: number): Promise<boolean>;
 }
 
 export interface RpcPeerInfoSource {
@@ -91,6 +124,8 @@ export interface RpcMempoolView {
   /** The fee a transaction pays, when its inputs are known. */
   feeFor?(tx: Transaction): bigint | undefined;
   size?(): number;
+  /** Whether a mempool transaction spends the outpoint (Core's CTxMemPool::isSpent). */
+  isSpent?(txid: Uint8Array, vout: number): boolean;
 }
 
 export interface NodeContext {
