@@ -1,0 +1,177 @@
+/**
+ * The version handshake and liveness pings (Core's net_processing: PushNodeVersion, the
+ * version / verack / wtxidrelay / sendaddrv2 handling, MaybeSendPing and the pong checks of
+ * BIP31). Nonces come from the Random capability, times from the Clock.
+ */
+import { randomU64 } from '@bitcoind-lite/entropy';
+import {
+  emptyService,
+  formatService,
+  sanitizeString,
+  type VersionMessage,
+} from './messages/index.js';
+import type { NetContext } from './net-context.js';
+import type { Peer } from './peer.js';
+import {
+  LOCAL_SERVICES,
+  MIN_PEER_PROTO_VERSION,
+  PING_INTERVAL_MS,
+  PROTOCOL_VERSION,
+  SENDHEADERS_VERSION,
+  TIMEOUT_INTERVAL_MS,
+  WTXID_RELAY_VERSION,
+} from './protocol.js';
+
+/** BIP31: peers above this version answer ping with pong. */
+export const BIP0031_VERSION = 60000;
+
+export class Handshake {
+  constructor(
+    private readonly ctx: NetContext,
+    private readonly userAgent: string,
+  ) {}
+
+  disconnectAfterVerack(peer: Peer, command: string): void {
+    this.ctx.log.debug(
+      'net',
+      `${command} received after verack from peer=${peer.id}; disconnecting`,
+    );
+    peer.disconnect(`${command} after verack`);
+  }
+
+  pushVersion(peer: Peer): void {
+    let nonce = randomU64(this.ctx.random);
+    if (nonce === 0n) nonce = 1n;
+    peer.localNonce = nonce;
+    peer.versionSent = true;
+    const height = this.ctx.chain.activeChain.height();
+    const them = peer.endpoints.service ?? emptyService();
+    this.ctx.send(peer, {
+      type: 'version',
+      version: PROTOCOL_VERSION,
+      services: LOCAL_SERVICES,
+      timestamp: BigInt(Math.floor(this.ctx.clock.nowMs() / 1000)),
+      addrRecv: { services: 0n, service: them },
+      addrFrom: { services: LOCAL_SERVICES, service: emptyService() },
+      nonce,
+      userAgent: this.userAgent,
+      startHeight: height,
+      relay: true,
+    });
+    const themText = peer.endpoints.service ? formatService(them) : '[::]:0';
+    this.ctx.log.debug(
+      'net',
+      `send version message: version ${PROTOCOL_VERSION}, blocks=${height}, them=${themText}, txrelay=1, peer=${peer.id}`,
+    );
+  }
+
+  onVersion(peer: Peer, m: VersionMessage): void {
+    if (peer.version !== 0) {
+      this.ctx.log.debug('net', `redundant version message from peer=${peer.id}`);
+      return;
+    }
+    if (m.version < MIN_PEER_PROTO_VERSION) {
+      this.ctx.log.debug(
+        'net',
+        `peer=${peer.id} using obsolete version ${m.version}; disconnecting`,
+      );
+      peer.disconnect('obsolete version');
+      return;
+    }
+    if (peer.inbound && this.ctx.connman.isLocalNonce(m.nonce)) {
+      this.ctx.log.info(`connected to self at ${peer.endpoints.addr}, disconnecting`);
+      peer.disconnect('connected to self');
+      return;
+    }
+    if (peer.inbound) this.pushVersion(peer);
+    peer.commonVersion = Math.min(m.version, PROTOCOL_VERSION);
+    peer.version = m.version;
+    peer.services = m.services;
+    peer.subver = sanitizeString(m.userAgent);
+    peer.startingHeight = m.startHeight;
+    peer.relayTxes = m.relay;
+    peer.timeOffsetSec = Number(m.timestamp) - Math.floor(this.ctx.clock.nowMs() / 1000);
+
+    // BIP339 and BIP155 are signalled between version and verack.
+    if (peer.commonVersion >= WTXID_RELAY_VERSION) this.ctx.send(peer, { type: 'wtxidrelay' });
+    if (peer.commonVersion >= 70016) this.ctx.send(peer, { type: 'sendaddrv2' });
+    this.ctx.send(peer, { type: 'verack' });
+
+    this.ctx.log.debug(
+      'net',
+      `receive version message: ${peer.subver}: version ${m.version}, blocks=${m.startHeight}, us=${formatService(m.addrRecv.service)}, txrelay=${m.relay ? 1 : 0}, peer=${peer.id}`,
+    );
+    if (!peer.inbound) {
+      // Core asks outbound peers for addresses right away.
+      this.ctx.send(peer, { type: 'getaddr' });
+      peer.sentGetAddr = true;
+    }
+  }
+
+  onVerack(peer: Peer): void {
+    if (peer.successfullyConnected) {
+      this.ctx.log.debug('net', `ignoring redundant verack message from peer=${peer.id}`);
+      return;
+    }
+    this.ctx.log.info(
+      `New ${peer.connectionType} v1 peer connected: version: ${peer.version}, blocks=${peer.startingHeight}, peer=${peer.id}`,
+    );
+    // BIP130: ask for headers announcements. No sendcmpct: this node offers no compact blocks.
+    if (peer.commonVersion >= SENDHEADERS_VERSION) this.ctx.send(peer, { type: 'sendheaders' });
+    peer.verackReceived = true;
+    peer.successfullyConnected = true;
+  }
+
+  onPong(peer: Peer, nonce: bigint): void {
+    const now = this.ctx.clock.nowMs();
+    let finished = false;
+    let problem = '';
+    if (peer.pingNonceSent !== 0n) {
+      if (nonce === peer.pingNonceSent) {
+        finished = true;
+        const rtt = now - peer.pingStartMs;
+        if (rtt >= 0) {
+          peer.lastPingTimeMs = rtt;
+          peer.minPingTimeMs = Math.min(peer.minPingTimeMs ?? rtt, rtt);
+        } else problem = 'Timing mishap';
+      } else if (nonce === 0n) {
+        // A zero nonce cancels the outstanding ping.
+        finished = true;
+        problem = 'Nonce zero';
+      } else problem = 'Nonce mismatch';
+    } else problem = 'Unsolicited pong without ping';
+    if (problem !== '') {
+      this.ctx.log.debug(
+        'net',
+        `pong peer=${peer.id}: ${problem}, ${peer.pingNonceSent.toString(16)} expected, ${nonce.toString(16)} received, 8 bytes`,
+      );
+    }
+    if (finished) peer.pingNonceSent = 0n;
+  }
+
+  maybeSendPing(peer: Peer): void {
+    const now = this.ctx.clock.nowMs();
+    if (peer.pingNonceSent !== 0n && now - peer.pingStartMs > TIMEOUT_INTERVAL_MS) {
+      this.ctx.log.debug(
+        'net',
+        `ping timeout: ${((now - peer.pingStartMs) / 1000).toFixed(6)}s peer=${peer.id}`,
+      );
+      peer.disconnect('ping timeout');
+      return;
+    }
+    const due = peer.pingNonceSent === 0n && now - peer.pingStartMs >= PING_INTERVAL_MS;
+    if (!peer.pingQueued && !due) return;
+    if (peer.pingNonceSent !== 0n && peer.pingQueued) return; // one ping outstanding at a time
+    let nonce = 0n;
+    while (nonce === 0n) nonce = randomU64(this.ctx.random);
+    peer.pingQueued = false;
+    peer.pingStartMs = now;
+    peer.pingNonceSent = nonce;
+    this.ctx.send(peer, { type: 'ping', nonce });
+  }
+
+  /** The `ping` RPC: every peer gets a ping on the next send loop. */
+  pingAll(): void {
+    for (const p of this.ctx.connman.allPeers()) p.pingQueued = true;
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * Headers-first sync and serving headers (Core's net_processing: MaybeSendGetHeaders, the
+ * headers / getheaders / getblocks handling, HandleUnconnectingHeaders, block invs, and the
+ * choice of which peers to start syncing from).
+ */
+import type { BlockHeader } from '@bitcoind-lite/consensus';
+import { sameBlock } from './block-download.js';
+import type { P2PBlockIndex } from './chain-view.js';
+import {
+  invToString,
+  isBlockInv,
+  MSG_BLOCK,
+  MSG_WITNESS_FLAG,
+  type GetHeadersMessage,
+  type InvItem,
+} from './messages/index.js';
+import type { Misbehaviour } from './misbehaviour.js';
+import { hexOf, isZero, sameHash, type NetContext } from './net-context.js';
+import type { Peer } from './peer.js';
+import {
+  HEADERS_RESPONSE_TIME_MS,
+  MAX_GETBLOCKS_RESULTS,
+  MAX_HEADERS_RESULTS,
+  MAX_INV_SZ,
+  MAX_LOCATOR_SZ,
+  PROTOCOL_VERSION,
+} from './protocol.js';
+
+/** Core starts headers sync with every peer once the best header is this recent. */
+const RECENT_HEADER_MS = 24 * 60 * 60 * 1000;
+
+export class HeadersSync {
+  private syncStartedCount = 0;
+
+  constructor(
+    private readonly ctx: NetContext,
+    private readonly misbehaviour: Misbehaviour,
+  ) {}
+
+  peerClosed(peer: Peer): void {
+    if (peer.syncStarted) this.syncStartedCount--;
+  }
+
+  findForkInLocator(locator: Uint8Array[]): P2PBlockIndex | undefined {
+    const chain = this.ctx.chain.activeChain;
+    for (const hash of locator) {
+      const idx = this.ctx.chain.lookup(hash);
+      if (idx === undefined) continue;
+      if (chain.contains(idx)) return idx;
+      const anc = idx.getAncestor(chain.height());
+      if (anc !== undefined && sameBlock(anc, chain.tip())) return chain.tip();
+    }
+    return chain.at(0);
+  }
+
+  onGetHeaders(peer: Peer, m: GetHeadersMessage): void {
+    if (m.locator.length > MAX_LOCATOR_SZ) {
+      this.ctx.log.debug(
+        'net',
+        `getheaders locator size ${m.locator.length} > ${MAX_LOCATOR_SZ}, disconnect peer=${peer.id}`,
+      );
+      peer.disconnect('locator too large');
+      return;
+    }
+    if (this.ctx.chain.isInitialBlockDownload()) {
+      this.ctx.log.debug(
+        'net',
+        `Ignoring getheaders from peer=${peer.id} because node is in initial block download`,
+      );
+      return;
+    }
+    const chain = this.ctx.chain.activeChain;
+    let start: P2PBlockIndex | undefined;
+    if (m.locator.length === 0) {
+      start = this.ctx.chain.lookup(m.hashStop);
+      if (start === undefined) return;
+    } else {
+      const fork = this.findForkInLocator(m.locator);
+      start = fork ? chain.next(fork) : undefined;
+    }
+    const headers: BlockHeader[] = [];
+    let last: P2PBlockIndex | undefined;
+    for (let idx = start; idx !== undefined; idx = chain.next(idx)) {
+      headers.push(idx.header);
+      last = idx;
+      if (headers.length >= MAX_HEADERS_RESULTS || sameHash(idx.hash, m.hashStop)) break;
+    }
+    this.ctx.log.debug(
+      'net',
+      `getheaders ${start ? start.height : -1} to ${isZero(m.hashStop) ? 'end' : hexOf(m.hashStop)} from peer=${peer.id}`,
+    );
+    // Core remembers the last header sent, so later announcements can connect to it.
+    peer.bestHeaderSent = last ?? chain.tip();
+    this.ctx.send(peer, { type: 'headers', headers });
+  }
+
+  onGetBlocks(peer: Peer, m: GetHeadersMessage): void {
+    if (m.locator.length > MAX_LOCATOR_SZ) {
+      this.ctx.log.debug(
+        'net',
+        `getblocks locator size ${m.locator.length} > ${MAX_LOCATOR_SZ}, disconnect peer=${peer.id}`,
+      );
+      peer.disconnect('locator too large');
+      return;
+    }
+    const chain = this.ctx.chain.activeChain;
+    const fork = this.findForkInLocator(m.locator);
+    const items: InvItem[] = [];
+    for (let idx = fork ? chain.next(fork) : undefined; idx !== undefined; idx = chain.next(idx)) {
+      if (sameHash(idx.hash, m.hashStop)) break;
+      items.push({ type: MSG_BLOCK, hash: idx.hash });
+      if (items.length >= MAX_GETBLOCKS_RESULTS) break;
+    }
+    this.ctx.log.debug(
+      'net',
+      `getblocks ${fork ? fork.height + 1 : -1} to ${isZero(m.hashStop) ? 'end' : hexOf(m.hashStop)} limit ${MAX_GETBLOCKS_RESULTS} from peer=${peer.id}`,
+    );
+    if (items.length > 0) this.ctx.send(peer, { type: 'inv', items });
+  }
+
+  maybeSendGetHeaders(peer: Peer, from: P2PBlockIndex | undefined, force = false): boolean {
+    const now = this.ctx.clock.nowMs();
+    if (
+      !force &&
+      peer.lastGetHeadersMs !== 0 &&
+      now - peer.lastGetHeadersMs < HEADERS_RESPONSE_TIME_MS
+    ) {
+      return false;
+    }
+    peer.lastGetHeadersMs = now;
+    const locator = this.ctx.chain.activeChain.getLocator(from);
+    this.ctx.send(peer, {
+      type: 'getheaders',
+      version: PROTOCOL_VERSION,
+      locator,
+      hashStop: new Uint8Array(32),
+    });
+    return true;
+  }
+
+  async onHeaders(peer: Peer, headers: BlockHeader[]): Promise<void> {
+    if (headers.length > MAX_HEADERS_RESULTS) {
+      this.ctx.misbehaving(peer, `headers message size = ${headers.length}`);
+      return;
+    }
+    peer.lastGetHeadersMs = 0;
+    if (headers.length === 0) return;
+    for (let i = 1; i < headers.length; i++) {
+      if (!sameHash(headers[i]!.prevBlock, headers[i - 1]!.hash())) {
+        this.ctx.misbehaving(peer, 'non-continuous headers sequence');
+        return;
+      }
+    }
+    const first = headers[0]!;
+    if (this.ctx.chain.lookup(first.prevBlock) === undefined) {
+      // Core's HandleUnconnectingHeaders: ask for the headers in between, from our best header.
+      const best = this.ctx.chain.bestHeader;
+      if (this.maybeSendGetHeaders(peer, best)) {
+        this.ctx.log.debug(
+          'net',
+          `received header ${first.hashHex()}: missing prev block ${hexOf(first.prevBlock)}, sending getheaders (${best.height}) to end (peer=${peer.id})`,
+        );
+      }
+      this.ctx.download.updateBlockAvailability(peer, headers[headers.length - 1]!.hash());
+      return;
+    }
+    const { state, last } = await this.ctx.withChain(() =>
+      this.ctx.chain.processNewBlockHeaders(headers),
+    );
+    if (!state.valid) {
+      this.misbehaviour.maybePunishNodeForBlock(peer, state, 'invalid header received');
+      return;
+    }
+    if (last !== undefined) {
+      this.ctx.download.updateBlockAvailability(peer, last.hash);
+      if (headers.length === MAX_HEADERS_RESULTS) {
+        // A full message: the peer has more. Core asks from the last header it sent.
+        this.ctx.log.debug(
+          'net',
+          `more getheaders (${last.height}) to end to peer=${peer.id} (startheight:${peer.startingHeight})`,
+        );
+        this.maybeSendGetHeaders(peer, last, true);
+      }
+    }
+  }
+
+  onInv(peer: Peer, items: InvItem[]): void {
+    if (items.length > MAX_INV_SZ) {
+      this.ctx.misbehaving(peer, `inv message size = ${items.length}`);
+      return;
+    }
+    let bestUnknown: Uint8Array | undefined;
+    for (const item of items) {
+      if (isBlockInv(item.type) && (item.type & ~MSG_WITNESS_FLAG) === MSG_BLOCK) {
+        const known = this.ctx.chain.lookup(item.hash) !== undefined;
+        this.ctx.log.debug(
+          'net',
+          `got inv: ${invToString(item)}  ${known ? 'have' : 'new'} peer=${peer.id}`,
+        );
+        this.ctx.download.updateBlockAvailability(peer, item.hash);
+        if (!known && !this.ctx.chain.isInitialBlockDownload()) bestUnknown = item.hash;
+      }
+      // Transaction invs wait for the mempool (issue 5).
+    }
+    if (bestUnknown !== undefined) {
+      const best = this.ctx.chain.bestHeader;
+      if (this.maybeSendGetHeaders(peer, best)) {
+        this.ctx.log.debug(
+          'net',
+          `getheaders (${best.height}) ${hexOf(bestUnknown)} to peer=${peer.id}`,
+        );
+      }
+    }
+  }
+
+  maybeStartSync(peer: Peer): void {
+    if (peer.syncStarted || !this.ctx.download.canServeBlocks(peer)) return;
+    const best = this.ctx.chain.bestHeader;
+    const recent = best.header.time * 1000 > this.ctx.clock.nowMs() - RECENT_HEADER_MS;
+    const preferred =
+      !peer.inbound ||
+      this.ctx.connman.allPeers().every((p) => p.inbound || !p.successfullyConnected);
+    if (!((this.syncStartedCount === 0 && preferred) || recent)) return;
+    peer.syncStarted = true;
+    this.syncStartedCount++;
+    // Start one back so the answer is never empty (Core does the same).
+    const from = best.prev ?? best;
+    if (this.maybeSendGetHeaders(peer, from, true)) {
+      this.ctx.log.debug(
+        'net',
+        `initial getheaders (${from.height}) to peer=${peer.id} (startheight:${peer.startingHeight})`,
+      );
+    }
+  }
+}
