@@ -10,8 +10,16 @@
  * keep pointing at `src/*.ts` for tsx, vitest and tsc. Each compiled package gets a `node_modules`
  * link to its source package's, so third-party imports (level, yaml, socks) resolve as before.
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
@@ -61,10 +69,45 @@ function jsPathOf(sourcePath: string, outDir: string): string {
   return join(outDir, relative(ROOT, sourcePath)).replace(/\.ts$/, '.js');
 }
 
+/** The newest source mtime and the file count: dist/ is current when its stamp says the same. */
+function sourceStamp(config: ts.ParsedCommandLine): string {
+  let newest = 0;
+  for (const f of config.fileNames) newest = Math.max(newest, statSync(f).mtimeMs);
+  for (const top of ['packages', 'apps']) {
+    for (const dir of readdirSync(join(ROOT, top))) {
+      try {
+        newest = Math.max(newest, statSync(join(ROOT, top, dir, 'package.json')).mtimeMs);
+      } catch {
+        // not a package
+      }
+    }
+  }
+  return `${config.fileNames.length} ${newest}`;
+}
+
+/** Builds only when a source changed since the last build (tests call this before starting). */
+export function ensureBuilt(): { built: boolean } {
+  const config = readConfig();
+  try {
+    const stamp = readFileSync(join(config.options.outDir!, '.build-stamp'), 'utf8');
+    if (stamp === sourceStamp(config)) return { built: false };
+  } catch {
+    // no stamp yet
+  }
+  build();
+  return { built: true };
+}
+
+/**
+ * Compiles into a fresh folder and swaps it in, so a node starting meanwhile never sees a half
+ * tree; when another build swapped first, that one is kept.
+ */
 export function build(): { files: number; ms: number } {
   const started = performance.now();
   const config = readConfig();
-  const outDir = config.options.outDir!;
+  const finalDir = config.options.outDir!;
+  const outDir = `${finalDir}.tmp-${process.pid}`;
+  const stamp = sourceStamp(config);
   const exportsMap = workspaceExports();
   rmSync(outDir, { recursive: true, force: true });
 
@@ -109,6 +152,20 @@ export function build(): { files: number; ms: number } {
     const link = join(outDir, pkgDir, 'node_modules');
     symlinkSync(relative(dirname(link), modules), link);
   }
+  writeFileSync(join(outDir, '.build-stamp'), stamp);
+
+  const old = `${finalDir}.old-${process.pid}`;
+  try {
+    renameSync(finalDir, old);
+  } catch {
+    // no previous build
+  }
+  try {
+    renameSync(outDir, finalDir);
+  } catch {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  rmSync(old, { recursive: true, force: true });
   return { files: config.fileNames.length, ms: performance.now() - started };
 }
 

@@ -4,10 +4,11 @@
  * read back from its log; RPC goes over real HTTP with the cookie the node wrote.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'node:http';
+import { ensureBuilt } from '../../scripts/build-dist.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const SHARED = resolve(REPO_ROOT, '../shared');
@@ -34,6 +35,40 @@ export interface TestNodeOptions {
   noP2P?: boolean;
   /** Grant `!direct` outbound (default true). */
   outbound?: boolean;
+  /**
+   * Run the node confined (issue 7). Default: `BITCOIND_LITE_CONFINE` from the environment, else
+   * 'off', so `BITCOIND_LITE_CONFINE=required npx vitest run test/` runs every e2e test confined.
+   */
+  confine?: 'required' | 'best-effort' | 'off';
+}
+
+function defaultConfine(): 'required' | 'best-effort' | 'off' {
+  const v = process.env['BITCOIND_LITE_CONFINE'];
+  return v === 'required' || v === 'best-effort' ? v : 'off';
+}
+
+/** Pids of every process below `pid` (from /proc), so a kill can wait for the confined child. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
 }
 
 function yamlValue(v: unknown): string {
@@ -80,6 +115,9 @@ export class TestNode {
         ...(o.noP2P ? [] : ['p2p: !socket', '  bind: 127.0.0.1:0']),
         ...(o.outbound === false ? [] : ['outbound: !direct {}']),
         'entropy: !random os',
+        ...((o.confine ?? defaultConfine()) === 'off'
+          ? []
+          : [`confine: ${o.confine ?? defaultConfine()}`]),
         o.extraManifest ?? '',
         ...(args ? ['args:', args] : []),
       ];
@@ -101,6 +139,9 @@ export class TestNode {
   /** Spawns the launcher and waits until RPC answers (warmup over). */
   async launch(timeoutMs = 60_000): Promise<void> {
     this.output = '';
+    if (/^confine: (required|best-effort)/m.test(readFileSync(this.manifestPath, 'utf8'))) {
+      ensureBuilt(); // the confined child runs the compiled dist/
+    }
     const proc = spawn(
       process.execPath,
       ['--import', 'tsx', MAIN_TS, '--manifest', this.manifestPath],
@@ -212,8 +253,20 @@ export class TestNode {
   /** `kill -9`. */
   async kill(): Promise<void> {
     if (this.proc === undefined || this.proc.exitCode !== null) return;
+    // A confined node is a grandchild (bubblewrap dies with its parent): wait for it too, so a
+    // restart does not find the datadir still locked.
+    const below = this.proc.pid === undefined ? [] : descendants(this.proc.pid);
     this.proc.kill('SIGKILL');
     await this.exited;
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 200 && below.some(alive); i++) await new Promise((r) => setTimeout(r, 25));
   }
 
   async waitFor(pred: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {

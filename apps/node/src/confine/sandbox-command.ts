@@ -100,11 +100,11 @@ export const BWRAP = '/usr/bin/bwrap';
  * network and pid namespace), since privilege, user-namespace sysctls and seccomp all decide.
  * Returns undefined when it works, else the reason in words.
  */
-export function namespacesUnavailableReason(): string | undefined {
+export function namespacesUnavailableReason(bwrap: string = BWRAP): string | undefined {
   if (process.platform !== 'linux') return `Linux namespaces do not exist on ${process.platform}`;
-  if (!existsSync(BWRAP)) return `${BWRAP} not found (Debian package bubblewrap)`;
+  if (!existsSync(bwrap)) return `${bwrap} not found (Debian package bubblewrap)`;
   const probe = spawnSync(
-    BWRAP,
+    bwrap,
     [
       ...bwrapArgs({ codePaths: [], writableDirs: [], readableFiles: [] }),
       process.execPath,
@@ -113,10 +113,10 @@ export function namespacesUnavailableReason(): string | undefined {
     ],
     { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000, env: {} },
   );
-  if (probe.error) return `cannot run ${BWRAP}: ${probe.error.message}`;
+  if (probe.error) return `cannot run ${bwrap}: ${probe.error.message}`;
   if (probe.status !== 0) {
     const why = probe.stderr.toString().trim() || `exit status ${probe.status}`;
-    return `${BWRAP} cannot create namespaces here: ${why}`;
+    return `${bwrap} cannot create namespaces here: ${why}`;
   }
   return undefined;
 }
