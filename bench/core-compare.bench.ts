@@ -275,7 +275,13 @@ export async function run(report: Report): Promise<void> {
   }
   if (!existsSync(binary)) throw new Error(`BITCOIND=${binary}: no such file`);
   const liteFigures = await measure(lite);
-  const coreFigures = await measure(core(binary));
+  let coreFigures: Figures;
+  try {
+    coreFigures = await measure(core(binary));
+  } catch (err) {
+    for (const [name, l] of liteFigures) report(`${name} (lite)`, l.value, l.unit);
+    throw err;
+  }
   for (const [name, l] of liteFigures) {
     report(`${name} (lite)`, l.value, l.unit);
     const c = coreFigures.get(name);
