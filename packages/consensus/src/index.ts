@@ -19,3 +19,4 @@ export * from './descriptor.js';
 export * from './blk-file.js';
 export * from './script/index.js';
 export * from './check-transaction.js';
+export * from './block-filter/index.js';
