@@ -34,7 +34,7 @@ export async function mineOnNode(
   o: { payTo?: (height: number) => Uint8Array | undefined; extraNonce?: number } = {},
 ): Promise<Map<number, Transaction>> {
   const coinbases = new Map<number, Transaction>();
-  let parent = await tipRef(node);
+  let parent: ParentRef = await tipRef(node);
   for (let i = 0; i < n; i++) {
     const opts: BuildOptions = { extraNonce: o.extraNonce ?? 0 };
     const payTo = o.payTo?.(parent.height + 1);
