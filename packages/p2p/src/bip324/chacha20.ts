@@ -8,7 +8,7 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
   throw new Error('chacha20: a little-endian host is required');
 }
 
-const SIGMA = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574] as const;
+const SIGMA: readonly number[] = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574];
 
 /** Key and nonce as little-endian words, so repeated blocks do not re-parse them. */
 export interface ChaCha20State {
@@ -37,10 +37,10 @@ export function chacha20State(key: Uint8Array, nonce: Uint8Array): ChaCha20State
 export function chacha20BlockWords(st: ChaCha20State, counter: number, out: Uint32Array): void {
   const k = st.key;
   const n = st.nonce;
-  const j0 = SIGMA[0];
-  const j1 = SIGMA[1];
-  const j2 = SIGMA[2];
-  const j3 = SIGMA[3];
+  const j0 = SIGMA[0]!;
+  const j1 = SIGMA[1]!;
+  const j2 = SIGMA[2]!;
+  const j3 = SIGMA[3]!;
   const j4 = k[0]!;
   const j5 = k[1]!;
   const j6 = k[2]!;

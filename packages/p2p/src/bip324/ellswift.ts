@@ -138,7 +138,7 @@ export function ellswiftCreate(privateKey: Uint8Array, auxRandom: Uint8Array): U
   };
 
   let counter = 0;
-  let branchPool = new Uint8Array(32);
+  let branchPool: Uint8Array = new Uint8Array(32);
   let branchesLeft = 0;
   for (;;) {
     if (branchesLeft === 0) {

@@ -18,7 +18,7 @@ export function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): U
     throw new RangeError(`hkdf length: expected 0..8160, got ${length}`);
   }
   const out = new Uint8Array(length);
-  let previous = new Uint8Array(0);
+  let previous: Uint8Array = new Uint8Array(0);
   for (let i = 1, pos = 0; pos < length; i++) {
     previous = hmacSha256(prk, previous, info, Uint8Array.of(i));
     out.set(previous.subarray(0, Math.min(32, length - pos)), pos);
