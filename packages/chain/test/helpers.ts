@@ -51,7 +51,13 @@ export async function openChain(
   dir: Dir,
   params: ChainParams,
   clock: Clock,
-  extra: { dbcacheMiB?: number; scriptVerifier?: ScriptVerifier; lines?: string[] } = {},
+  extra: {
+    dbcacheMiB?: number;
+    scriptVerifier?: ScriptVerifier;
+    lines?: string[];
+    reindex?: boolean;
+    reindexChainstate?: boolean;
+  } = {},
 ): Promise<ChainstateManager> {
   const opts: Parameters<typeof ChainstateManager.open>[0] = {
     datadir: dir,
@@ -62,6 +68,8 @@ export async function openChain(
   };
   if (extra.dbcacheMiB !== undefined) opts.dbcacheMiB = extra.dbcacheMiB;
   if (extra.scriptVerifier !== undefined) opts.scriptVerifier = extra.scriptVerifier;
+  if (extra.reindex !== undefined) opts.reindex = extra.reindex;
+  if (extra.reindexChainstate !== undefined) opts.reindexChainstate = extra.reindexChainstate;
   return ChainstateManager.open(opts);
 }
 
