@@ -33,7 +33,12 @@ export class BlockRelay {
     this.toAnnounce.delete(peer.id);
   }
 
-  async onGetData(peer: Peer, items: InvItem[]): Promise<void> {
+  /** Core's ProcessGetData; transaction entries go to `serveTx` (tx-relay.ts). */
+  async onGetData(
+    peer: Peer,
+    items: InvItem[],
+    serveTx: (item: InvItem) => boolean = () => false,
+  ): Promise<void> {
     if (items.length > MAX_INV_SZ) {
       this.ctx.misbehaving(peer, `getdata message size = ${items.length}`);
       return;
@@ -42,8 +47,7 @@ export class BlockRelay {
     for (const item of items) {
       if (peer.disconnecting) return;
       if (isTxInv(item.type)) {
-        // No mempool yet: every transaction is not found, as Core answers for unknown ones.
-        notFound.push(item);
+        if (!serveTx(item)) notFound.push(item);
         continue;
       }
       if (!isBlockInv(item.type)) continue;

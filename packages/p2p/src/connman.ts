@@ -1,12 +1,20 @@
 /**
- * The connection manager (Core's CConnman): accepts inbound streams from the Listener, opens
- * manual outbound connections through the Connector (`connect=`, `addnode=`, the `addnode`
- * RPC), keeps added nodes connected, numbers peers, and runs the inactivity checks. What the
- * messages mean is the PeerManager's business (net-processing.ts).
+ * The connection manager (Core's CConnman): accepts inbound streams from the Listener (refusing
+ * banned addresses, discouraged ones when nearly full, and evicting when full), opens manual
+ * outbound connections through the Connector (`connect=`, `addnode=`, the `addnode` RPC),
+ * keeps added nodes connected, opens automatic outbound connections to addresses from the
+ * AddrMan (Core's ThreadOpenConnections: 8 full-relay, 2 block-relay-only) when `connect` is
+ * not given, contacts `seednode` / DNS seed names as addr-fetch connections through the
+ * Connector without resolving them, and numbers peers. What the messages mean is the
+ * PeerManager's business (net-processing.ts).
  */
 import type { ByteStream, Clock, Listener, Logger, Timer } from '@bitcoind-lite/runtime';
+import { randomBytes, type Random } from '@bitcoind-lite/entropy';
+import { netGroup, type AddrMan } from './addrman.js';
+import type { BanMan } from './ban-man.js';
 import type { Connector } from './connector.js';
-import { parseIpLiteral, type NetService } from './messages/net-address.js';
+import { selectNodeToEvict } from './eviction.js';
+import { formatService, parseIpLiteral, type NetService } from './messages/net-address.js';
 import { Peer, type ConnectionType } from './peer.js';
 import { DEFAULT_MAX_RECEIVE_BUFFER_BYTES } from './protocol.js';
 import type { DecodedFrame, FramingError } from './v1-transport.js';
@@ -46,7 +54,27 @@ export interface ConnmanOptions {
   addedNodeRetryMs?: number;
   /** Core's -connect loop backs off 500 ms per round up to 5 s. */
   connectRetryMaxMs?: number;
+  /** The ban list: banned addresses are refused and never dialled. */
+  banman?: BanMan | undefined;
+  /** Source of automatic outbound addresses; absent: no automatic outbound. */
+  addrman?: AddrMan | undefined;
+  /** Keys the eviction network groups; required with a listener in Core, here with addrman. */
+  random?: Random | undefined;
+  /** Core's -maxconnections (default 125). */
+  maxConnections?: number | undefined;
+  /** Core's -seednode: names or addresses contacted once for addresses (addr-fetch). */
+  seednodes?: string[] | undefined;
+  /** DNS seed names to contact through the Connector when the addrman is empty (-dnsseed). */
+  dnsSeeds?: string[] | undefined;
+  /** -onlynet: networks automatic outbound may use; absent or empty: all. */
+  onlynet?: string[] | undefined;
 }
+
+/** Core's MAX_OUTBOUND_FULL_RELAY_CONNECTIONS and MAX_BLOCK_RELAY_ONLY_CONNECTIONS. */
+export const MAX_OUTBOUND_FULL_RELAY_CONNECTIONS = 8;
+export const MAX_BLOCK_RELAY_ONLY_CONNECTIONS = 2;
+/** Core's DEFAULT_MAX_PEER_CONNECTIONS. */
+export const DEFAULT_MAX_PEER_CONNECTIONS = 125;
 
 export interface HostPort {
   host: string;
@@ -92,12 +120,28 @@ export class ConnectionManager {
   private started = false;
   totalBytesRecvClosed = 0;
   totalBytesSentClosed = 0;
+  readonly maxOutboundFullRelay: number;
+  readonly maxOutboundBlockRelay: number;
+  readonly maxInbound: number;
+  private readonly evictionKey: Uint8Array;
+  private autoDialling = false;
+  private readonly addrFetch: string[] = [];
+  private seedsQueued = false;
 
   constructor(options: ConnmanOptions) {
     for (const k of ['connector', 'clock', 'logger', 'magic', 'events'] as const) {
       if (options[k] === undefined) throw new TypeError(`ConnectionManager: ${k} is required`);
     }
     this.o = options;
+    const max = options.maxConnections ?? DEFAULT_MAX_PEER_CONNECTIONS;
+    // Core's split of -maxconnections: automatic outbound first, the rest inbound.
+    this.maxOutboundFullRelay = Math.min(MAX_OUTBOUND_FULL_RELAY_CONNECTIONS, max);
+    this.maxOutboundBlockRelay = Math.min(
+      MAX_BLOCK_RELAY_ONLY_CONNECTIONS,
+      max - this.maxOutboundFullRelay,
+    );
+    this.maxInbound = Math.max(0, max - this.maxOutboundFullRelay - this.maxOutboundBlockRelay);
+    this.evictionKey = options.random ? randomBytes(options.random, 32) : new Uint8Array(32);
     for (const t of options.connect ?? []) this.addManual(t, 'connect');
     for (const t of options.addnode ?? []) this.addManual(t, 'added');
   }
@@ -110,8 +154,101 @@ export class ConnectionManager {
     if (this.started) return;
     this.started = true;
     this.o.listener?.accept((stream) => this.acceptInbound(stream));
-    this.timer = this.o.clock.setInterval(() => this.maintainManualConnections(), 500);
+    this.timer = this.o.clock.setInterval(() => this.maintain(), 500);
+    this.maintain();
+  }
+
+  private maintain(): void {
     this.maintainManualConnections();
+    this.openConnections();
+  }
+
+  /** Whether automatic outbound runs: not with `connect=`, and only with an addrman. */
+  get automaticOutbound(): boolean {
+    return (this.o.connect ?? []).length === 0 && this.o.addrman !== undefined;
+  }
+
+  /** -onlynet: may automatic connections use this network? */
+  isReachable(network: string): boolean {
+    const only = this.o.onlynet ?? [];
+    return only.length === 0 || only.includes(network);
+  }
+
+  /**
+   * Core's ThreadOpenConnections, one attempt per round: addr-fetch (seed) connections first,
+   * then full-relay and block-relay-only outbound to addresses from the AddrMan that are not
+   * banned or discouraged, not already connected, in a network group no other outbound peer is
+   * in, and in a network -onlynet allows.
+   */
+  private openConnections(): void {
+    if (this.stopped || !this.automaticOutbound || this.autoDialling) return;
+    const addrman = this.o.addrman!;
+    if (!this.seedsQueued) {
+      this.seedsQueued = true;
+      this.addrFetch.push(...(this.o.seednodes ?? []));
+      if (addrman.size().total === 0) this.addrFetch.push(...(this.o.dnsSeeds ?? []));
+    }
+    const seed = this.addrFetch.shift();
+    if (seed !== undefined) {
+      void this.openAddrFetch(seed);
+      return;
+    }
+    if (this.o.connector.kind === 'none') return;
+    const outbound = this.allPeers().filter((p) => !p.inbound && !p.disconnecting);
+    const full = outbound.filter((p) => p.connectionType === 'outbound-full-relay').length;
+    const blockRelay = outbound.filter((p) => p.connectionType === 'block-relay-only').length;
+    let type: ConnectionType;
+    if (full < this.maxOutboundFullRelay) type = 'outbound-full-relay';
+    else if (blockRelay < this.maxOutboundBlockRelay) type = 'block-relay-only';
+    else return;
+    const groups = new Set(
+      outbound
+        .filter((p) => p.endpoints.service && !p.isManual)
+        .map((p) => Buffer.from(netGroup(p.endpoints.service!)).toString('hex')),
+    );
+    const connected = new Set(this.allPeers().map((p) => p.endpoints.addr));
+    const info = addrman.select(false, (i) => {
+      const a = i.addr;
+      return (
+        this.isReachable(a.network) &&
+        !connected.has(formatService(a)) &&
+        !groups.has(Buffer.from(netGroup(a)).toString('hex')) &&
+        !(this.o.banman?.isBanned(a) ?? false) &&
+        !(this.o.banman?.isDiscouraged(a) ?? false)
+      );
+    });
+    if (info === undefined) return;
+    const target = formatService(info.addr);
+    addrman.attempt(info.addr, true);
+    this.autoDialling = true;
+    this.o.logger.debug(
+      'net',
+      `trying v1 connection ${target} lastseen=${((this.o.clock.nowMs() / 1000 - info.addr.time) / 3600).toFixed(1)}hrs`,
+    );
+    this.openOutbound(target, type)
+      .catch((e: unknown) =>
+        this.o.logger.debug('net', `connection to ${target} failed: ${(e as Error).message}`),
+      )
+      .finally(() => (this.autoDialling = false));
+  }
+
+  /**
+   * An addr-fetch connection to a seed (Core's -seednode, and DNS seeds behind a proxy): the
+   * name goes to the Connector unresolved. With no outbound grant it is refused here; a
+   * `!direct` grant refuses names it does not list. Either way the refusal is logged.
+   */
+  private async openAddrFetch(target: string): Promise<void> {
+    if (this.o.connector.kind === 'none') {
+      this.o.logger.info(
+        `Not contacting seed ${target}: the manifest grants no outbound connections (outbound: !socks5 resolves names)`,
+      );
+      return;
+    }
+    try {
+      await this.openOutbound(target, 'addr-fetch');
+    } catch (e) {
+      this.o.logger.info(`Seed ${target} not contacted: ${(e as Error).message}`);
+    }
   }
 
   /** Disconnects every peer and waits for their streams to close. The listener is the launcher's. */
@@ -169,6 +306,47 @@ export class ConnectionManager {
     this.manual.delete(target);
   }
 
+  /**
+   * The `disconnectnode` RPC: by "host:port" address or by peer id. Returns whether a peer was
+   * found (Core: RPC_CLIENT_NODE_NOT_CONNECTED otherwise).
+   */
+  disconnectNode(address: string | undefined, nodeId: number | undefined): boolean {
+    for (const p of this.peers.values()) {
+      if (p.disconnecting) continue;
+      const match =
+        address !== undefined
+          ? p.endpoints.addr === address || p.target === address
+          : p.id === nodeId;
+      if (match) {
+        this.o.logger.debug('net', `disconnectnode: disconnecting peer=${p.id}`);
+        p.disconnect('disconnectnode');
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Disconnects every peer whose address is banned now (after setban add). */
+  disconnectBanned(): void {
+    for (const p of this.peers.values()) {
+      if (!p.disconnecting && this.o.banman?.isBanned(p.endpoints.service)) {
+        this.o.logger.debug('net', `disconnecting banned peer=${p.id}`);
+        p.disconnect('banned');
+      }
+    }
+  }
+
+  /** getnettotals: bytes of open and closed connections. */
+  totals(): { bytesRecv: number; bytesSent: number } {
+    let bytesRecv = this.totalBytesRecvClosed;
+    let bytesSent = this.totalBytesSentClosed;
+    for (const p of this.peers.values()) {
+      bytesRecv += p.bytesRecv;
+      bytesSent += p.bytesSent;
+    }
+    return { bytesRecv, bytesSent };
+  }
+
   /** Added nodes, for getaddednodeinfo: the target and whether a peer is connected to it. */
   addedNodes(): { addednode: string; connected: boolean; peer?: Peer }[] {
     return [...this.manual.values()]
@@ -213,6 +391,12 @@ export class ConnectionManager {
     const { host, port } = splitHostPort(target, this.o.defaultPort);
     this.dialling.add(target);
     this.o.logger.debug('net', `trying v1 connection ${target} lastseen=0.0hrs`);
+    const ip = parseIpLiteral(host, port);
+    if (this.o.banman?.isBanned(ip)) {
+      this.dialling.delete(target);
+      this.o.logger.debug('net', `not connecting to banned ${target}`);
+      return false;
+    }
     let stream: ByteStream;
     try {
       stream = await this.o.connector.connect(host, port);
@@ -243,8 +427,13 @@ export class ConnectionManager {
   /** Opens an outbound connection of a given type (tests and future automatic outbound). */
   async openOutbound(target: string, type: ConnectionType = 'outbound-full-relay'): Promise<Peer> {
     const { host, port } = splitHostPort(target, this.o.defaultPort);
-    const stream = await this.o.connector.connect(host, port);
     const remote = parseIpLiteral(host, port);
+    if (this.o.banman?.isBanned(remote)) throw new Error(`${target} is banned`);
+    const stream = await this.o.connector.connect(host, port);
+    if (this.stopped) {
+      stream.destroy();
+      throw new Error('shutting down');
+    }
     return this.addPeer(
       stream,
       type,
@@ -267,6 +456,31 @@ export class ConnectionManager {
     const addr = endpoint(host, port);
     const service: NetService | undefined =
       host !== undefined ? parseIpLiteral(host.replace(/^::ffff:(?=\d)/, ''), port) : undefined;
+    // Core's CreateNodeFromAcceptedSocket: banned always refused; discouraged when nearly full.
+    const inbound = this.allPeers().filter((p) => p.inbound && !p.disconnecting).length;
+    if (this.o.banman?.isBanned(service)) {
+      this.o.logger.debug('net', `connection from ${addr} dropped (banned)`);
+      stream.destroy();
+      return;
+    }
+    if (this.o.banman?.isDiscouraged(service) && inbound + 1 >= this.maxInbound) {
+      this.o.logger.debug('net', `connection from ${addr} dropped (discouraged)`);
+      stream.destroy();
+      return;
+    }
+    if (inbound >= this.maxInbound) {
+      const victim = selectNodeToEvict(this.allPeers(), this.evictionKey);
+      if (victim === undefined) {
+        this.o.logger.debug(
+          'net',
+          `failed to find an eviction candidate - connection dropped (full)`,
+        );
+        stream.destroy();
+        return;
+      }
+      this.o.logger.debug('net', `selected peer=${victim.id} for eviction`);
+      victim.disconnect('evicted');
+    }
     this.o.logger.debug('net', `connection from ${addr || 'unknown'} accepted`);
     this.addPeer(
       stream,

@@ -56,7 +56,8 @@ export class Handshake {
       nonce,
       userAgent: this.userAgent,
       startHeight: height,
-      relay: true,
+      // Block-relay-only connections ask for no transactions (BIP37 relay flag).
+      relay: peer.connectionType !== 'block-relay-only',
     });
     const themText = peer.endpoints.service ? formatService(them) : '[::]:0';
     this.ctx.log.debug(
@@ -101,7 +102,7 @@ export class Handshake {
       'net',
       `receive version message: ${peer.subver}: version ${m.version}, blocks=${m.startHeight}, us=${formatService(m.addrRecv.service)}, txrelay=${m.relay ? 1 : 0}, peer=${peer.id}`,
     );
-    if (!peer.inbound) {
+    if (!peer.inbound && peer.connectionType !== 'block-relay-only') {
       // Core asks outbound peers for addresses right away.
       this.ctx.send(peer, { type: 'getaddr' });
       peer.sentGetAddr = true;

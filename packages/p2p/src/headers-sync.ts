@@ -28,6 +28,9 @@ import {
 
 /** Core starts headers sync with every peer once the best header is this recent. */
 const RECENT_HEADER_MS = 24 * 60 * 60 * 1000;
+/** Core's HEADERS_DOWNLOAD_TIMEOUT_PER_HEADER. */
+const HEADERS_DOWNLOAD_TIMEOUT_PER_HEADER_MS = 1;
+const TARGET_SPACING_SEC = 600;
 
 export class HeadersSync {
   private syncStartedCount = 0;
@@ -35,7 +38,32 @@ export class HeadersSync {
   constructor(
     private readonly ctx: NetContext,
     private readonly misbehaviour: Misbehaviour,
+    /** Core's HEADERS_DOWNLOAD_TIMEOUT_BASE: 15 minutes. */
+    private readonly headersTimeoutBaseMs = 15 * 60_000,
   ) {}
+
+  /**
+   * Core's headers sync timeout: while our best header is more than a day old, the peer we
+   * sync headers from must deliver within 15 minutes plus 1 ms per header we expect (from the
+   * time since our best header). It is dropped only when it is the one sync peer and another
+   * outbound peer could take over; once headers are recent the timeout no longer applies.
+   */
+  headersSyncTimedOut(peer: Peer, now: number): boolean {
+    if (!peer.syncStarted || peer.headersSyncTimeoutMs === Infinity) return false;
+    const bestMs = this.ctx.chain.bestHeader.header.time * 1000;
+    if (bestMs > now - RECENT_HEADER_MS) {
+      peer.headersSyncTimeoutMs = Infinity;
+      return false;
+    }
+    if (now <= peer.headersSyncTimeoutMs || this.syncStartedCount !== 1) return false;
+    const others = this.ctx.connman
+      .allPeers()
+      .some((p) => p !== peer && !p.inbound && !p.disconnecting && p.successfullyConnected);
+    if (!others) return false;
+    this.ctx.log.info(`Timeout downloading headers from peer=${peer.id}, disconnecting`);
+    peer.disconnect('headers sync timeout');
+    return true;
+  }
 
   peerClosed(peer: Peer): void {
     if (peer.syncStarted) this.syncStartedCount--;
@@ -223,6 +251,10 @@ export class HeadersSync {
     if (!((this.syncStartedCount === 0 && preferred) || recent)) return;
     peer.syncStarted = true;
     this.syncStartedCount++;
+    const now = this.ctx.clock.nowMs();
+    const expectedHeaders = Math.max(0, (now / 1000 - best.header.time) / TARGET_SPACING_SEC);
+    peer.headersSyncTimeoutMs =
+      now + this.headersTimeoutBaseMs + HEADERS_DOWNLOAD_TIMEOUT_PER_HEADER_MS * expectedHeaders;
     // Start one back so the answer is never empty (Core does the same).
     const from = best.prev ?? best;
     if (this.maybeSendGetHeaders(peer, from, true)) {

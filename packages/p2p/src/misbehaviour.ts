@@ -3,15 +3,15 @@
  * which failures are a peer's fault, and what happens to a peer found at fault.
  */
 import { stateToString, type P2PValidationState } from './chain-view.js';
-import { formatService } from './messages/index.js';
+import type { BanMan } from './ban-man.js';
 import type { NetContext } from './net-context.js';
 import type { Peer } from './peer.js';
 
 export class Misbehaviour {
-  /** Addresses whose peers misbehaved (Core's BanMan::Discourage). */
-  readonly discouraged = new Set<string>();
-
-  constructor(private readonly ctx: Pick<NetContext, 'log'>) {}
+  constructor(
+    private readonly ctx: Pick<NetContext, 'log'>,
+    private readonly banman: BanMan,
+  ) {}
 
   misbehaving(peer: Peer, message: string): void {
     peer.shouldDiscourage = true;
@@ -65,7 +65,7 @@ export class Misbehaviour {
       );
     } else {
       this.ctx.log.debug('net', `Disconnecting and discouraging peer ${peer.id}!`);
-      this.discouraged.add(formatService({ ...s, port: 0 }).replace(/:0$/, ''));
+      this.banman.discourage(s);
     }
     peer.disconnect('misbehaving');
     return true;

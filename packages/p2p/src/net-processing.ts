@@ -15,6 +15,9 @@
 import { DecodeError } from '@bitcoind-lite/consensus';
 import type { Random } from '@bitcoind-lite/entropy';
 import type { Clock, Listener, Logger, Timer } from '@bitcoind-lite/runtime';
+import { AddrRelay } from './addr-relay.js';
+import { AddrMan } from './addrman.js';
+import { BanMan } from './ban-man.js';
 import { BlockDownload } from './block-download.js';
 import { BlockRelay } from './block-relay.js';
 import type { P2PChain } from './chain-view.js';
@@ -23,13 +26,16 @@ import { ConnectionManager, type ConnmanEvents } from './connman.js';
 import { BIP0031_VERSION, Handshake } from './handshake.js';
 import { HeadersSync } from './headers-sync.js';
 import { decodeMessage, encodeMessage, sanitizeString, type NetMessage } from './messages/index.js';
+import type { P2PMempool } from './mempool-view.js';
 import { Misbehaviour } from './misbehaviour.js';
 import type { NetContext } from './net-context.js';
+import type { P2PDir } from './p2p-dir.js';
+import { loadPeersDat, savePeersDat } from './peers-dat.js';
+import { TxRelay } from './tx-relay.js';
 import type { Peer } from './peer.js';
 import { buildPeerInfo, type PeerInfo } from './peer-info.js';
 import {
   DEFAULT_PEER_CONNECT_TIMEOUT_MS,
-  MAX_ADDR_TO_SEND,
   TIMEOUT_INTERVAL_MS,
   USER_AGENT,
   WTXID_RELAY_VERSION,
@@ -57,7 +63,37 @@ export interface PeerManagerOptions {
   addedNodeRetryMs?: number;
   /** Core's BLOCK_STALLING_TIMEOUT_DEFAULT: 2 s. */
   stallingTimeoutMs?: number;
+  /** The network data directory: peers.dat and banlist.json. Absent: both kept in memory only. */
+  datadir?: P2PDir | undefined;
+  /** The mempool, for transaction relay; absent: transactions are ignored. */
+  mempool?: P2PMempool | undefined;
+  /** Core's -maxconnections. */
+  maxConnections?: number | undefined;
+  /** Core's -seednode. */
+  seednodes?: string[] | undefined;
+  /** DNS seed names (Core's chainparams vSeeds), used when -dnsseed and the addrman is empty. */
+  dnsSeeds?: string[] | undefined;
+  /** Core's -onlynet. */
+  onlynet?: string[] | undefined;
+  /** Whether to open automatic outbound connections from the addrman (Core: unless -connect). */
+  automaticOutbound?: boolean | undefined;
+  /** Average addr trickle interval (Core: 30 s). */
+  addrBroadcastIntervalMs?: number | undefined;
+  /** Scales Core's tx inv trickle averages (2 s / 5 s); tests use less than 1. */
+  inventoryIntervalScale?: number | undefined;
+  /** Core's block download timeout base, in target spacings (BLOCK_DOWNLOAD_TIMEOUT_BASE = 1). */
+  blockDownloadTimeoutBaseMs?: number | undefined;
+  /** Core's HEADERS_DOWNLOAD_TIMEOUT_BASE (15 min). */
+  headersDownloadTimeoutBaseMs?: number | undefined;
 }
+
+/** Core's BLOCK_DOWNLOAD_TIMEOUT_BASE (1 target spacing = 10 min) and _PER_PEER (0.5). */
+export const BLOCK_DOWNLOAD_TIMEOUT_BASE_MS = 10 * 60_000;
+export const BLOCK_DOWNLOAD_TIMEOUT_PER_PEER_MS = 5 * 60_000;
+/** Core's HEADERS_DOWNLOAD_TIMEOUT_BASE. */
+export const HEADERS_DOWNLOAD_TIMEOUT_BASE_MS = 15 * 60_000;
+/** Core's DUMP_PEERS_INTERVAL: peers.dat is rewritten every 15 minutes. */
+const DUMP_PEERS_INTERVAL_MS = 15 * 60_000;
 
 export class PeerManager implements ConnmanEvents, NetContext {
   readonly connman: ConnectionManager;
@@ -75,6 +111,15 @@ export class PeerManager implements ConnmanEvents, NetContext {
   private readonly headersSync: HeadersSync;
   private readonly blockRelay: BlockRelay;
   private readonly misbehaviour: Misbehaviour;
+  readonly banman: BanMan;
+  addrman: AddrMan;
+  private readonly addrRelay: AddrRelay;
+  private readonly txRelay: TxRelay;
+  private readonly datadir: P2PDir | undefined;
+  private readonly magic: Uint8Array;
+  private dumpTimer: Timer | undefined;
+  private readonly blockTimeoutBaseMs: number;
+  private readonly headersTimeoutBaseMs: number;
   private readonly tickMs: number;
   private readonly stallingTimeoutMs: number;
 
@@ -90,7 +135,21 @@ export class PeerManager implements ConnmanEvents, NetContext {
     this.tickMs = o.tickMs ?? 500;
     this.stallingTimeoutMs = o.stallingTimeoutMs ?? 2000;
     this.download = new BlockDownload(o.chain, o.logger, o.clock);
+    this.datadir = o.datadir;
+    this.magic = o.magic;
+    this.blockTimeoutBaseMs = o.blockDownloadTimeoutBaseMs ?? BLOCK_DOWNLOAD_TIMEOUT_BASE_MS;
+    this.headersTimeoutBaseMs = o.headersDownloadTimeoutBaseMs ?? HEADERS_DOWNLOAD_TIMEOUT_BASE_MS;
+    this.banman = new BanMan({ clock: o.clock, logger: o.logger, dir: o.datadir });
+    this.addrman = new AddrMan({ random: o.random, clock: o.clock });
+    const automatic = o.automaticOutbound ?? (o.connect ?? []).length === 0;
     this.connman = new ConnectionManager({
+      banman: this.banman,
+      addrman: automatic ? this.addrman : undefined,
+      random: o.random,
+      maxConnections: o.maxConnections,
+      seednodes: o.seednodes,
+      dnsSeeds: o.dnsSeeds,
+      onlynet: o.onlynet,
       connector: o.connector,
       listener: o.listener,
       clock: o.clock,
@@ -103,18 +162,59 @@ export class PeerManager implements ConnmanEvents, NetContext {
       maxReceiveBufferBytes: o.maxReceiveBufferBytes,
       addedNodeRetryMs: o.addedNodeRetryMs,
     });
-    this.misbehaviour = new Misbehaviour(this);
+    this.misbehaviour = new Misbehaviour(this, this.banman);
+    this.addrRelay = new AddrRelay(this, this.addrman, this.banman, {
+      reachable: (n) => this.connman.isReachable(n),
+      addrBroadcastIntervalMs: o.addrBroadcastIntervalMs,
+    });
+    this.txRelay = new TxRelay(this, o.mempool, {
+      inventoryIntervalScale: o.inventoryIntervalScale,
+    });
     this.handshake = new Handshake(this, o.userAgent ?? USER_AGENT);
-    this.headersSync = new HeadersSync(this, this.misbehaviour);
+    this.headersSync = new HeadersSync(this, this.misbehaviour, this.headersTimeoutBaseMs);
     this.blockRelay = new BlockRelay(this, this.misbehaviour);
   }
 
-  /** Addresses whose peers misbehaved (Core's BanMan::Discourage). */
-  get discouraged(): Set<string> {
-    return this.misbehaviour.discouraged;
+  /**
+   * Reads banlist.json and peers.dat from the datadir (Core does this before starting
+   * connections). A corrupt file is reported and ignored.
+   */
+  async load(): Promise<void> {
+    await this.banman.load();
+    const loaded = await loadPeersDat(this.datadir, this.magic, {
+      random: this.random,
+      clock: this.clock,
+      logger: this.log,
+    });
+    this.addrman.replaceWith(loaded);
+  }
+
+  /** Writes peers.dat now (also every 15 minutes and at stop). */
+  async dumpAddresses(): Promise<void> {
+    if (this.datadir === undefined) return;
+    const started = this.clock.monotonicMs();
+    await savePeersDat(this.datadir, this.addrman, this.magic);
+    this.log.debug(
+      'net',
+      `Flushed ${this.addrman.size().total} addresses to peers.dat  ${this.clock.monotonicMs() - started}ms`,
+    );
+  }
+
+  /** Queues a transaction from this node (sendrawtransaction) for relay to every peer. */
+  relayTransaction(tx: Parameters<TxRelay['relayTransaction']>[0]): void {
+    this.txRelay.relayTransaction(tx);
+  }
+
+  /** The `getnodeaddresses` RPC. */
+  getNodeAddresses(count: number, network?: string): ReturnType<AddrRelay['getNodeAddresses']> {
+    return this.addrRelay.getNodeAddresses(count, network);
   }
 
   start(): void {
+    this.dumpTimer = this.clock.setInterval(
+      () => void this.dumpAddresses().catch(() => undefined),
+      DUMP_PEERS_INTERVAL_MS,
+    );
     this.unsubscribe = this.chain.on('updatedBlockTip', (tip, fork, ibd) =>
       this.blockRelay.updatedBlockTip(tip, fork, ibd),
     );
@@ -124,9 +224,14 @@ export class PeerManager implements ConnmanEvents, NetContext {
 
   async stop(): Promise<void> {
     this.timer?.cancel();
+    this.dumpTimer?.cancel();
     this.unsubscribe?.();
     await this.connman.stop();
     await this.chainLock.catch(() => undefined);
+    await this.dumpAddresses().catch((e: unknown) =>
+      this.log.warning(`Failed to write peers.dat: ${String(e)}`),
+    );
+    await this.banman.flush();
   }
 
   getPeerInfo(): PeerInfo[] {
@@ -158,6 +263,7 @@ export class PeerManager implements ConnmanEvents, NetContext {
 
   onPeerClosed(peer: Peer): void {
     this.headersSync.peerClosed(peer);
+    this.txRelay.peerClosed(peer);
     this.download.peerGone(peer);
     this.blockRelay.peerClosed(peer);
     // Another peer may now serve what this one was downloading.
@@ -201,7 +307,12 @@ export class PeerManager implements ConnmanEvents, NetContext {
     command: string,
     msg: NetMessage | undefined,
   ): Promise<void> {
-    if (msg?.type === 'version') return this.handshake.onVersion(peer, msg);
+    if (msg?.type === 'version') {
+      this.handshake.onVersion(peer, msg);
+      // Core tops up the address token bucket when it asks for addresses.
+      if (peer.sentGetAddr) this.addrRelay.sentGetAddr(peer);
+      return;
+    }
     if (peer.version === 0) {
       this.log.debug(
         'net',
@@ -215,7 +326,17 @@ export class PeerManager implements ConnmanEvents, NetContext {
     }
     switch (msg.type) {
       case 'verack':
-        return this.handshake.onVerack(peer);
+        this.handshake.onVerack(peer);
+        // Core's AddrMan::Good: an automatic outbound handshake completed.
+        if (
+          peer.successfullyConnected &&
+          peer.endpoints.service &&
+          (peer.connectionType === 'outbound-full-relay' ||
+            peer.connectionType === 'block-relay-only')
+        ) {
+          this.addrman.good(peer.endpoints.service);
+        }
+        return;
       case 'wtxidrelay':
         if (peer.successfullyConnected)
           return this.handshake.disconnectAfterVerack(peer, 'wtxidrelay');
@@ -264,34 +385,23 @@ export class PeerManager implements ConnmanEvents, NetContext {
       case 'headers':
         return this.headersSync.onHeaders(peer, msg.headers);
       case 'inv':
-        return this.headersSync.onInv(peer, msg.items);
+        this.headersSync.onInv(peer, msg.items);
+        this.txRelay.onInv(peer, msg.items);
+        return;
       case 'getdata':
-        return this.blockRelay.onGetData(peer, msg.items);
+        return this.blockRelay.onGetData(peer, msg.items, (item) => this.txRelay.serve(peer, item));
       case 'notfound':
         this.download.notFound(peer, msg.items);
         return;
       case 'block':
         return this.blockRelay.onBlock(peer, msg.block);
       case 'tx':
-        // Transaction relay arrives with the mempool (issue 5); until then transactions are dropped.
-        return;
+        return this.txRelay.onTx(peer, msg.tx);
       case 'addr':
       case 'addrv2':
-        if (msg.count > MAX_ADDR_TO_SEND) {
-          this.misbehaving(peer, `${msg.type} message size = ${msg.count}`);
-        }
-        return;
+        return this.addrRelay.onAddr(peer, msg.type, msg.addrs, msg.count);
       case 'getaddr':
-        // Core answers only inbound peers, once per connection; without an addrman, nothing to send.
-        if (!peer.inbound) {
-          this.log.debug(
-            'net',
-            `Ignoring "getaddr" from outbound-full-relay connection. peer=${peer.id}`,
-          );
-          return;
-        }
-        peer.answeredGetAddr = true;
-        return;
+        return this.addrRelay.onGetAddr(peer);
       case 'mempool':
         // No NODE_BLOOM: Core disconnects a peer that asks for the mempool without permission.
         this.log.debug(
@@ -326,8 +436,33 @@ export class PeerManager implements ConnmanEvents, NetContext {
     }
   }
 
+  /**
+   * Core's block download timeout: the oldest block in flight from a peer must arrive within
+   * 10 minutes plus 5 more per other peer we are downloading from (Core's
+   * BLOCK_DOWNLOAD_TIMEOUT_BASE / _PER_PEER times the target spacing).
+   */
+  private blockDownloadTimedOut(peer: Peer, now: number): boolean {
+    let oldest: { requestedMs: number; hashHex: string } | undefined;
+    for (const f of peer.blocksInFlight.values()) {
+      if (!oldest || f.requestedMs < oldest.requestedMs) {
+        oldest = { requestedMs: f.requestedMs, hashHex: f.index.hashHex };
+      }
+    }
+    if (oldest === undefined) return false;
+    const others = this.connman
+      .allPeers()
+      .filter((p) => p !== peer && !p.disconnecting && p.blocksInFlight.size > 0).length;
+    const limitMs = this.blockTimeoutBaseMs + BLOCK_DOWNLOAD_TIMEOUT_PER_PEER_MS * others;
+    if (now - oldest.requestedMs <= limitMs) return false;
+    this.log.info(`Timeout downloading block ${oldest.hashHex}, disconnecting peer=${peer.id}`);
+    peer.disconnect('block download timeout');
+    return true;
+  }
+
   /** Core's CConnman::InactivityCheck, plus the block download stalling check. */
   private inactivityCheck(peer: Peer, now: number): boolean {
+    if (this.blockDownloadTimedOut(peer, now)) return true;
+    if (this.headersSync.headersSyncTimedOut(peer, now)) return true;
     if (peer.stallingSinceMs !== 0 && now - peer.stallingSinceMs > this.stallingTimeoutMs) {
       this.log.info(`Peer=${peer.id} is stalling block download, disconnecting`);
       peer.disconnect('stalling block download');
@@ -356,8 +491,10 @@ export class PeerManager implements ConnmanEvents, NetContext {
     if (this.misbehaviour.maybeDiscourageAndDisconnect(peer)) return;
     this.handshake.maybeSendPing(peer);
     if (peer.disconnecting) return;
+    this.addrRelay.maybeSendAddr(peer);
     this.headersSync.maybeStartSync(peer);
     this.blockRelay.announceBlocks(peer);
+    this.txRelay.sendMessages(peer);
     const items = this.download.requestBlocks(peer);
     if (items.length > 0) this.send(peer, { type: 'getdata', items });
     const stallerId = this.download.staller;

@@ -10,7 +10,7 @@
 import type { ByteStream, Clock } from '@bitcoind-lite/runtime';
 import type { P2PBlockIndex } from './chain-view.js';
 import { KNOWN_COMMANDS, OTHER_CORE_COMMANDS } from './messages/index.js';
-import type { NetService } from './messages/net-address.js';
+import type { NetAddress, NetService } from './messages/net-address.js';
 import { FramingError, V1Decoder, serializeMessage, type DecodedFrame } from './v1-transport.js';
 
 /** Core's ConnectionTypeAsString values. */
@@ -72,6 +72,31 @@ export class Peer {
   lastBlockTimeSec = 0;
   answeredGetAddr = false;
 
+  // --- address relay (Core's Peer::m_addr_*) ---
+  /** Core's m_addr_token_bucket: one address may be processed per token; starts at 1. */
+  addrTokenBucket = 1;
+  addrTokenTimestampMs = 0;
+  addrProcessed = 0;
+  addrRateLimited = 0;
+  /** Addresses queued for this peer (Core's m_addrs_to_send), sent on a Poisson timer. */
+  addrsToSend: NetAddress[] = [];
+  /** Addresses this peer knows (Core's m_addr_known), by "host:port". */
+  readonly addrKnown = new Set<string>();
+  nextAddrSendMs = 0;
+
+  // --- transaction relay (Core's Peer::TxRelay) ---
+  /** wtxids (or txids for non-wtxid peers), hex, this peer knows about (m_tx_inventory_known_filter). */
+  readonly txKnown = new Set<string>();
+  /** Transactions waiting for the next trickle (m_tx_inventory_to_send), wtxid hex. */
+  readonly txToSend = new Set<string>();
+  nextInvSendMs = 0;
+  /** Transactions requested from this peer and not yet received, by inv hash hex. */
+  readonly txRequested = new Map<string, number>();
+  /** The last feefilter we sent, and when the next may go (Core's m_fee_filter_sent). */
+  feeFilterSentSatPerKvB = -1n;
+  nextFeeFilterSendMs = 0;
+  lastTxTimeSec = 0;
+
   // --- ping (BIP31) ---
   pingNonceSent = 0n;
   pingStartMs = 0;
@@ -84,6 +109,8 @@ export class Peer {
   lastCommonBlock: P2PBlockIndex | undefined;
   bestHeaderSent: P2PBlockIndex | undefined;
   syncStarted = false;
+  /** Core's m_headers_sync_timeout; Infinity once headers are recent. */
+  headersSyncTimeoutMs = Infinity;
   lastGetHeadersMs = 0;
   readonly blocksInFlight = new Map<string, BlockInFlight>();
   /** The hash of a block announced by inv but not yet known as a header. */
