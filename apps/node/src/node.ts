@@ -14,6 +14,9 @@ import { randomBytes } from '@bitcoind-lite/entropy';
 import { PeerManager, PROTOCOL_VERSION, USER_AGENT } from '@bitcoind-lite/p2p';
 import { RpcServer } from '@bitcoind-lite/rpc';
 import {
+  registerBlockTemplateCommands,
+  registerMempoolCommands,
+  registerRawTransactionCommands,
   registerBlockchainCommands,
   registerChainstateCommands,
   registerMiningCommands,
@@ -27,6 +30,10 @@ import { consensusNetwork, networkDirName } from './network-dir.js';
 import { peersRpcView } from './peers-rpc-view.js';
 import { createTinySecp256k1Verifier } from './tiny-secp256k1-verifier.js';
 import { argBool, argList, argNumber, argString } from './node-args.js';
+import { startMempool } from './mempool-setup.js';
+import { testBlockValidity } from './test-block-validity.js';
+import { TxIndex } from './tx-index.js';
+import type { Mempool } from '@bitcoind-lite/mempool';
 
 export const CLIENT_VERSION = 'v0.1.0';
 
@@ -44,6 +51,8 @@ export class Node {
     readonly rpc: RpcServer,
     private chainman: ChainstateManager | undefined,
     private peers: PeerManager | undefined,
+    private mempool?: { mempool: Mempool; unsubscribe: () => void },
+    private txIndex?: TxIndex,
   ) {
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
@@ -88,6 +97,14 @@ export class Node {
       sigCacheSalt: randomBytes(caps.random, 32),
       backend: createTinySecp256k1Verifier(),
     });
+    // The mempool checks through the same signature cache and stores what it verified, so a
+    // block's checks of transactions already in the mempool are cache hits (Core's one cache).
+    const mempoolScriptVerifier = createInterpreterScriptVerifier({
+      sigCacheSalt: new Uint8Array(32),
+      cache: scriptVerifier.cache,
+      backend: createTinySecp256k1Verifier(),
+      storeInCache: true,
+    });
     const chainman = await ChainstateManager.open({
       scriptVerifier,
       datadir: netDir,
@@ -98,6 +115,9 @@ export class Node {
       dbcacheMiB: argNumber(args, 'dbcache', 450),
     });
     node = new Node(caps, params, logger, netDir, rpc, chainman, undefined);
+    node.txIndex = argBool(args, 'txindex', false)
+      ? await TxIndex.open(netDir, chainman, logger)
+      : undefined;
 
     rpc.table.setWarmup('Verifying blocks…');
     if (caps.loadblock.length > 0) {
@@ -106,6 +126,19 @@ export class Node {
         await loadExternalBlockFile(chainman, file, { clock: caps.clock, logger });
       }
     }
+
+    rpc.table.setWarmup('Loading mempool…');
+    node.mempool = await startMempool({
+      chainman,
+      params,
+      args,
+      scriptVerifier: mempoolScriptVerifier,
+      clock: caps.clock,
+      logger,
+      random: caps.random,
+      dir: netDir,
+    });
+    const mempool = node.mempool.mempool;
 
     const listen = argBool(args, 'listen', true) && caps.p2p !== undefined;
     const connect = argList(args, 'connect').filter((c) => c !== '0');
@@ -131,7 +164,11 @@ export class Node {
       clock: caps.clock,
       logger,
       peers: peersRpcView(peers, caps.connector),
-      mempool: undefined,
+      mempool,
+      txMempool: mempool,
+      ...(node.txIndex !== undefined && { txIndex: node.txIndex }),
+      testBlockValidity: (block) =>
+        testBlockValidity(block, { chainman, params, clock: caps.clock, scriptVerifier }),
       userAgent: USER_AGENT,
       protocolVersion: PROTOCOL_VERSION,
     };
@@ -139,6 +176,9 @@ export class Node {
     registerChainstateCommands(rpc.table, ctx);
     registerMiningCommands(rpc.table, ctx);
     registerNetworkCommands(rpc.table, ctx);
+    registerMempoolCommands(rpc.table, ctx, { mempoolPath: `${netDir.description}/mempool.dat` });
+    registerRawTransactionCommands(rpc.table, ctx);
+    registerBlockTemplateCommands(rpc.table, ctx);
 
     const tip = chainman.activeChain.tip();
     logger.info(`init message: Done loading (height=${tip.height} best=${tip.hashHex})`);
@@ -153,6 +193,14 @@ export class Node {
       try {
         await this.peers?.stop();
         await this.rpc.stop();
+        // Core's Shutdown: DumpMempool (with -persistmempool) before the chainstate closes.
+        if (this.mempool !== undefined) {
+          this.mempool.unsubscribe();
+          await this.mempool.mempool.stop().catch((e: unknown) => {
+            this.logger.error(`Failed to dump mempool: ${(e as Error).message}`, 'mempool');
+          });
+        }
+        await this.txIndex?.close();
         await this.chainman?.close();
         this.logger.info('Shutdown: done');
       } finally {

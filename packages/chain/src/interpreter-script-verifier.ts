@@ -22,6 +22,11 @@ export interface InterpreterScriptVerifierOptions {
   backend?: SignatureVerifier;
   /** Whether successful checks are remembered (true for the mempool, as Core's cache store). */
   storeInCache?: boolean;
+  /**
+   * A cache to share (e.g. the block verifier's, so checks done for the mempool make block
+   * checks cheap, as Core's one signature cache does); a new salted one when absent.
+   */
+  cache?: SignatureCache;
 }
 
 export function createInterpreterScriptVerifier(
@@ -32,7 +37,7 @@ export function createInterpreterScriptVerifier(
   if (o?.sigCacheSalt === undefined) {
     throw new TypeError('createInterpreterScriptVerifier: sigCacheSalt is required');
   }
-  const cache = new SignatureCache(o.sigCacheSalt);
+  const cache = o.cache ?? new SignatureCache(o.sigCacheSalt);
   const verifier = cachingVerifier(
     o.backend ?? createNobleVerifier(),
     cache,

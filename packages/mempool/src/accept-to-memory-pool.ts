@@ -4,7 +4,7 @@
  * replacement), script checks with standard then mandatory flags, and Finalize (evict the
  * replaced, add, trim to size). Each rejection carries Core's reason and debug text.
  */
-import { OutPoint, type Transaction, type TxOut } from '@bitcoind-lite/consensus';
+import { checkTransaction, OutPoint, type Transaction, type TxOut } from '@bitcoind-lite/consensus';
 import type { MempoolChainView, MempoolCoin, MempoolScriptVerifier } from './chain-view.js';
 import { MempoolEntry, policyVsize, type LockPoints } from './mempool-entry.js';
 import type { ResolvedMempoolSettings } from './mempool-options.js';
@@ -25,7 +25,6 @@ import { singleTrucChecks } from './policy/truc.js';
 import { replacementChecks, signalsOptInRbf } from './rbf.js';
 import {
   calculateSequenceLocks,
-  checkTransaction,
   checkTxInputs,
   isFinalTx,
   sequenceLocksSatisfied,
@@ -70,8 +69,9 @@ export async function preChecks(
   const txidHex = tx.txidHex();
   const wtxidHex = tx.wtxidHex();
 
+  // Core's CheckTransaction, shared with block validation (consensus package).
   const bad = checkTransaction(tx);
-  if (bad) throw bad;
+  if (!bad.ok) throw reject('consensus', bad.reason);
   // Coinbases are only valid in a block.
   if (tx.isCoinbase()) throw reject('consensus', 'coinbase');
 

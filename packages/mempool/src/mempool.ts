@@ -4,7 +4,7 @@
  * block template selection, mempool.dat load/dump, fee estimation, and what the RPCs read
  * (getmempoolentry / getmempoolinfo fields). Capabilities arrive as constructor arguments.
  */
-import type { Block, Transaction } from '@bitcoind-lite/consensus';
+import { OutPoint, type Block, type Transaction } from '@bitcoind-lite/consensus';
 import type { Clock, Logger } from '@bitcoind-lite/runtime';
 import {
   acceptedResult,
@@ -351,6 +351,29 @@ export class Mempool {
 
   size(): number {
     return this.pool.size;
+  }
+
+  /** The fee of a mempool transaction (generateblock with raw transactions); else undefined. */
+  feeFor(tx: Transaction): bigint | undefined {
+    return this.pool.getByTxid(tx.txid())?.feeSats;
+  }
+
+  /** Whether a mempool transaction spends the outpoint (Core's CTxMemPool::isSpent). */
+  isSpent(txid: Uint8Array, vout: number): boolean {
+    return this.pool.spender(new OutPoint(txid, vout)) !== undefined;
+  }
+
+  /** Core's mempool sequence (getrawmempool mempool_sequence): bumped on every add and removal. */
+  sequence(): number {
+    return this.pool.sequence;
+  }
+
+  /** getprioritisedtransactions: every fee delta, whether or not the transaction is in the pool. */
+  prioritisedTransactions(): { txidHex: string; deltaSats: bigint; entry?: MempoolEntry }[] {
+    return [...this.pool.deltas].map(([txidHex, deltaSats]) => {
+      const entry = this.pool.get(txidHex);
+      return entry === undefined ? { txidHex, deltaSats } : { txidHex, deltaSats, entry };
+    });
   }
 
   /** prioritisetransaction: adds `deltaSats` to the fee mining and eviction see. */

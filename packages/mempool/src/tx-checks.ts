@@ -1,7 +1,8 @@
 /**
- * The consensus transaction rules admission applies, as Core's CheckTransaction, IsFinalTx,
+ * The contextual transaction rules admission applies, as Core's IsFinalTx,
  * CalculateSequenceLocks/EvaluateSequenceLocks and Consensus::CheckTxInputs, with Core's reject
- * reasons. Pure functions: the caller supplies the spent coins and the tip.
+ * reasons (CheckTransaction itself is the consensus package's). Pure functions: the caller
+ * supplies the spent coins and the tip.
  */
 import type { Transaction } from '@bitcoind-lite/consensus';
 import type { MempoolCoin } from './chain-view.js';
@@ -11,40 +12,12 @@ import { reject, type TxRejection } from './validation-result.js';
 
 export const MAX_MONEY_SATS = 21_000_000n * 100_000_000n;
 export const COINBASE_MATURITY_BLOCKS = 100;
-const MAX_BLOCK_WEIGHT_WU = 4_000_000;
 const LOCKTIME_THRESHOLD = 500_000_000;
 const SEQUENCE_FINAL = 0xffffffff;
 const SEQUENCE_LOCKTIME_DISABLE_FLAG = 0x80000000;
 const SEQUENCE_LOCKTIME_TYPE_FLAG = 1 << 22;
 const SEQUENCE_LOCKTIME_MASK = 0x0000ffff;
 const SEQUENCE_LOCKTIME_GRANULARITY = 9;
-
-/** Core's CheckTransaction (consensus/tx_check.cpp): rules that need no context. */
-export function checkTransaction(tx: Transaction): TxRejection | undefined {
-  if (tx.vin.length === 0) return reject('consensus', 'bad-txns-vin-empty');
-  if (tx.vout.length === 0) return reject('consensus', 'bad-txns-vout-empty');
-  if (tx.baseSize() * 4 > MAX_BLOCK_WEIGHT_WU) return reject('consensus', 'bad-txns-oversize');
-  let total = 0n;
-  for (const o of tx.vout) {
-    if (o.value < 0n) return reject('consensus', 'bad-txns-vout-negative');
-    if (o.value > MAX_MONEY_SATS) return reject('consensus', 'bad-txns-vout-toolarge');
-    total += o.value;
-    if (total > MAX_MONEY_SATS) return reject('consensus', 'bad-txns-txouttotal-toolarge');
-  }
-  const seen = new Set<string>();
-  for (const i of tx.vin) {
-    const k = i.prevout.key();
-    if (seen.has(k)) return reject('consensus', 'bad-txns-inputs-duplicate');
-    seen.add(k);
-  }
-  if (tx.isCoinbase()) {
-    const n = tx.vin[0]!.scriptSig.length;
-    if (n < 2 || n > 100) return reject('consensus', 'bad-cb-length');
-  } else if (tx.vin.some((i) => i.prevout.isNull())) {
-    return reject('consensus', 'bad-txns-prevout-null');
-  }
-  return undefined;
-}
 
 /** Core's IsFinalTx. For the mempool: the next block's height and the tip's MTP (BIP113). */
 export function isFinalTx(tx: Transaction, height: number, timeS: number): boolean {

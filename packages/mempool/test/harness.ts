@@ -16,9 +16,9 @@ import {
   p2wpkhScript,
   type ChainParams,
   type TxOut,
+  verifyInput,
 } from '@bitcoind-lite/consensus';
 import { Logger, type Clock, type LogSink } from '@bitcoind-lite/runtime';
-import { verifyInput } from '../../consensus/src/script/index.js';
 import { createBlockTemplate, mineBlock, type TemplateParent } from '../src/index.js';
 import type { MempoolChainView, MempoolCoin, MempoolScriptVerifier } from '../src/chain-view.js';
 import { Mempool, type MempoolInit } from '../src/mempool.js';

@@ -5,3 +5,7 @@ export * from './network.js';
 export * from './node-context.js';
 export * from './params.js';
 export * from './blockchain-chainstate.js';
+export * from './mempool.js';
+export * from './rawtransaction.js';
+export * from './rawtransaction-util.js';
+export * from './mining-template.js';

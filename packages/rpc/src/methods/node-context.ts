@@ -4,6 +4,7 @@
  * the node passes its own objects.
  */
 import type { Block, BlockHeader, ChainParams, Transaction, TxOut } from '@bitcoind-lite/consensus';
+import type { Mempool } from '@bitcoind-lite/mempool';
 import type { Clock, Logger } from '@bitcoind-lite/runtime';
 
 export interface RpcBlockIndex {
@@ -128,6 +129,14 @@ export interface RpcMempoolView {
   isSpent?(txid: Uint8Array, vout: number): boolean;
 }
 
+/** The transaction index (`-txindex`) as getrawtransaction reads it. */
+export interface RpcTxIndex {
+  /** Whether it has caught up with the chain (Core's f_txindex_ready). */
+  isReady(): boolean;
+  /** The hash of the block holding the txid (both internal byte order), when indexed. */
+  findBlock(txid: Uint8Array): Promise<Uint8Array | undefined>;
+}
+
 export interface NodeContext {
   readonly params: ChainParams;
   readonly chainman: RpcChainstate;
@@ -140,4 +149,10 @@ export interface NodeContext {
   /** Policy fee rates for getnetworkinfo (sat per 1000 vbytes). */
   readonly relayFeeSatPerKvB?: bigint;
   readonly incrementalRelayFeeSatPerKvB?: bigint;
+  /** The node's Mempool, for the mempool and raw-transaction RPCs (mempool.ts, rawtransaction.ts). */
+  readonly txMempool?: Mempool;
+  /** Present with `-txindex`. */
+  readonly txIndex?: RpcTxIndex;
+  /** Core's TestBlockValidity on the tip, for getblocktemplate proposals (BIP23). */
+  readonly testBlockValidity?: (block: Block) => Promise<RpcValidationState>;
 }
