@@ -129,26 +129,22 @@ export class JsonRpcProcessor {
     return req.id === undefined && req.version === 2;
   }
 
-  /** Core's JSONRPCExecOne: never throws; errors become reply objects. */
-  private async execOne(
-    value: JsonValue,
+  /** A request before parsing: Core's JSONRPCRequest defaults (id null, legacy). */
+  private static fresh(): ParsedRequest {
+    return { id: null, version: 1, method: '', params: [] };
+  }
+
+  private async execute(
+    req: ParsedRequest,
     info: HttpCallInfo,
     afterReply: (() => void)[],
-  ): Promise<{ req: ParsedRequest; reply: Record<string, unknown>; error?: RpcError }> {
-    const req: ParsedRequest = { id: undefined, version: 1, method: '', params: [] };
-    try {
-      this.parseRequest(value, req, info);
-      const result = await this.table.execute({
-        method: req.method,
-        params: req.params,
-        ...info,
-        afterReply: (fn) => afterReply.push(fn),
-      });
-      return { req, reply: replyObject(result, null, req.id, req.version) };
-    } catch (e) {
-      const err = toRpcError(e);
-      return { req, reply: replyObject(null, err.toObject(), req.id, req.version), error: err };
-    }
+  ): Promise<unknown> {
+    return this.table.execute({
+      method: req.method,
+      params: req.params,
+      ...info,
+      afterReply: (fn) => afterReply.push(fn),
+    });
   }
 
   async handle(body: Uint8Array, info: HttpCallInfo): Promise<JsonRpcReply> {
@@ -159,23 +155,42 @@ export class JsonRpcProcessor {
     } catch (e) {
       if (!(e instanceof JsonParseError)) throw e;
       this.logger.debug('rpc', `parse error: ${e.message}`);
-      return legacyError(new RpcError(RPC_PARSE_ERROR, 'Parse error'), null);
+      return legacyError(new RpcError(RPC_PARSE_ERROR, 'Parse error'), null, 1);
     }
 
     if (isJsonObject(value)) {
-      const { req, reply, error } = await this.execOne(value, info, afterReply);
-      if (this.isNotification(req)) return { status: HTTP_NO_CONTENT, body: undefined, afterReply };
-      // Legacy clients expect failures as HTTP errors; 2.0 answers 200 with the error inside.
-      if (error !== undefined && req.version === 1) {
-        return { ...legacyError(error, req.id), afterReply };
+      const req = JsonRpcProcessor.fresh();
+      try {
+        // Core parses outside JSONRPCExec: a malformed request is an HTTP error in any version.
+        this.parseRequest(value, req, info);
+      } catch (e) {
+        return legacyError(toRpcError(e), req.id, req.version);
       }
+      let reply: Record<string, unknown>;
+      try {
+        reply = replyObject(await this.execute(req, info, afterReply), null, req.id, req.version);
+      } catch (e) {
+        // Legacy clients expect failures as HTTP errors; 2.0 answers 200 with the error inside.
+        if (req.version === 1) return { ...legacyError(toRpcError(e), req.id, 1), afterReply };
+        reply = replyObject(null, toRpcError(e).toObject(), req.id, req.version);
+      }
+      if (this.isNotification(req)) return { status: HTTP_NO_CONTENT, body: undefined, afterReply };
       return { status: HTTP_OK, body: `${writeJson(reply)}\n`, afterReply };
     }
 
     if (Array.isArray(value)) {
+      // Core reuses one JSONRPCRequest for the whole batch, so an element that fails before its
+      // id is read (a non-object) is answered with the previous element's id and version.
+      const req = JsonRpcProcessor.fresh();
       const replies: unknown[] = [];
       for (const element of value) {
-        const { req, reply } = await this.execOne(element, info, afterReply);
+        let reply: Record<string, unknown>;
+        try {
+          this.parseRequest(element, req, info);
+          reply = replyObject(await this.execute(req, info, afterReply), null, req.id, req.version);
+        } catch (e) {
+          reply = replyObject(null, toRpcError(e).toObject(), req.id, req.version);
+        }
         if (!this.isNotification(req)) replies.push(reply);
       }
       if (replies.length === 0 && value.length > 0) {
@@ -184,18 +199,23 @@ export class JsonRpcProcessor {
       return { status: HTTP_OK, body: `${writeJson(replies)}\n`, afterReply };
     }
 
-    return legacyError(new RpcError(RPC_PARSE_ERROR, 'Top-level object parse error'), null);
+    return legacyError(new RpcError(RPC_PARSE_ERROR, 'Top-level object parse error'), null, 1);
   }
 }
 
 /**
  * Core's JSONErrorReply: the HTTP status follows the error code. `id` is null before a request
- * object was read (Core's default), absent when the request had none.
+ * object was read (Core's default), absent when the request had none; a 2.0 request that fails
+ * to parse keeps the 2.0 shape, as in Core.
  */
-function legacyError(err: RpcError, id: JsonValue | undefined): JsonRpcReply {
+function legacyError(
+  err: RpcError,
+  id: JsonValue | undefined,
+  version: JsonRpcVersion,
+): JsonRpcReply {
   let status = HTTP_INTERNAL_SERVER_ERROR;
   if (err.code === RPC_INVALID_REQUEST) status = HTTP_BAD_REQUEST;
   else if (err.code === RPC_METHOD_NOT_FOUND) status = HTTP_NOT_FOUND;
-  const body = `${writeJson(replyObject(null, err.toObject(), id, 1))}\n`;
+  const body = `${writeJson(replyObject(null, err.toObject(), id, version))}\n`;
   return { status, body, afterReply: [] };
 }

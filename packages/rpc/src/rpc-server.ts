@@ -114,11 +114,10 @@ export class RpcServer {
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_SIZE;
     this.startMs = this.clock.nowMs();
 
-    this.table = new RpcTable(
-      this.logger,
-      this.clock,
-      'warmup' in options ? options.warmup : 'RPC server started',
-    );
+    this.table = new RpcTable(this.logger, this.clock, 'RPC server started');
+    // An explicit `warmup: undefined` starts ready (passing undefined to RpcTable's defaulted
+    // parameter would select the default instead).
+    if ('warmup' in options) this.table.setWarmup(options.warmup);
     this.auth = new RpcAuth(authConfig, datadir, random, this.logger);
     this.processor = new JsonRpcProcessor(this.table, this.logger);
     const onStop = options.onStop ?? (() => undefined);
