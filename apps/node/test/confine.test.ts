@@ -2,7 +2,10 @@
  * The pieces of the confined launch that can be checked without starting a node: the seccomp
  * program's bytes, the permission flags, bubblewrap's arguments and the namespace check.
  */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseManifest } from '@bitcoind-lite/manifest';
 import { noBindFilter } from '../src/confine/seccomp-no-bind.js';
 import {
   bwrapArgs,
@@ -69,5 +72,16 @@ describe('bubblewrap arguments', () => {
 
   it('finds namespaces available here (root, bubblewrap installed)', () => {
     expect(namespacesUnavailableReason()).toBeUndefined();
+  });
+});
+
+describe('examples/*.yaml', () => {
+  const folder = resolve(import.meta.dirname, '../../../examples');
+  const names = readdirSync(folder).filter((f) => f.endsWith('.yaml'));
+  it('exist', () => expect(names.length).toBeGreaterThanOrEqual(3));
+  it.each(names)('%s parses and asks for confinement', (name) => {
+    const text = readFileSync(join(folder, name), 'utf8');
+    const m = parseManifest(text, name, folder);
+    expect(m.confine).toBe('required');
   });
 });
