@@ -6,12 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ "$(pnpm -v 2>/dev/null)" = 10.34.9 ] || npm install -g pnpm@10.34.9 >/dev/null
-if ! /usr/bin/python3 -c 'import bitcoin' 2>/dev/null; then
+if ! /usr/bin/python3 -c 'import bitcoin' 2>/dev/null || ! [ -x /usr/bin/bwrap ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-bitcoinlib >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-bitcoinlib bubblewrap >/dev/null
   else
-    echo "setup: python3-bitcoinlib missing; install it with: sudo apt-get install python3-bitcoinlib" >&2
+    echo "setup: install python3-bitcoinlib and bubblewrap (confine): sudo apt-get install python3-bitcoinlib bubblewrap" >&2
   fi
 fi
 pnpm install --frozen-lockfile --reporter=silent
+pnpm -s build # the compiled dist/ the confined node runs (issue 7)
