@@ -70,7 +70,7 @@ export function isJsonObject(v: unknown): v is JsonObject {
 /** UniValue's type names, as its error messages print them (uvTypeName). */
 export function jsonTypeName(v: unknown): string {
   if (v === null || v === undefined) return 'null';
-  if (typeof v === 'boolean') return 'boolean';
+  if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'string') return 'string';
   if (v instanceof JsonNumber || typeof v === 'number' || typeof v === 'bigint') return 'number';
   if (Array.isArray(v)) return 'array';

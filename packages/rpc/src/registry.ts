@@ -99,7 +99,7 @@ function expectedJsonType(t: RpcParamType): string | undefined {
     case 'number':
       return 'number';
     case 'boolean':
-      return 'boolean';
+      return 'bool'; // UniValue's uvTypeName
     case 'object':
       return 'object';
     case 'array':
@@ -162,9 +162,10 @@ export function namedToPositional(params: JsonObject, spec: readonly RpcParam[])
     }
   }
   // `args` carries positional parameters next to named ones (doc/JSON-RPC-interface.md).
+  // Core extracts `args` whatever its type and uses it only when it is an array.
   const args = left.get('args');
-  if (left.has('args') && Array.isArray(args)) {
-    left.delete('args');
+  left.delete('args');
+  if (Array.isArray(args)) {
     if (initialParam !== undefined && initialHole < args.length) {
       throw new RpcError(
         RPC_INVALID_PARAMETER,
