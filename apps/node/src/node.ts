@@ -11,7 +11,7 @@ import {
   loadExternalBlockFile,
 } from '@bitcoind-lite/chain';
 import { randomBytes } from '@bitcoind-lite/entropy';
-import { PeerManager, PROTOCOL_VERSION, USER_AGENT } from '@bitcoind-lite/p2p';
+import { dnsSeedsFor, PeerManager, PROTOCOL_VERSION, USER_AGENT } from '@bitcoind-lite/p2p';
 import { RpcServer } from '@bitcoind-lite/rpc';
 import {
   registerBlockTemplateCommands,
@@ -153,8 +153,16 @@ export class Node {
       logger,
       connect,
       addnode: argList(args, 'addnode'),
+      // peers.dat and banlist.json live in the network folder, as Core keeps them.
+      datadir: netDir,
+      maxConnections: argNumber(args, 'maxconnections', 125),
+      seednodes: argList(args, 'seednode'),
+      onlynet: argList(args, 'onlynet'),
+      // Core: -connect turns off automatic outbound and DNS seeding; -dnsseed=0 only the latter.
+      dnsSeeds: argBool(args, 'dnsseed', connect.length === 0) ? dnsSeedsFor(params.network) : [],
     });
     node.peers = peers;
+    await peers.load();
     peers.start();
     if (listen) logger.info(`Bound to ${caps.p2p!.address} (p2p)`);
 

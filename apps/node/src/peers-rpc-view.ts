@@ -2,7 +2,14 @@
  * Adapts the P2P PeerManager to what the network RPCs read (RpcPeerInfoSource), translating
  * the P2P layer's errors into Core's RPC errors for addnode.
  */
-import { AddNodeError, type Connector, type PeerManager } from '@bitcoind-lite/p2p';
+import {
+  AddNodeError,
+  formatHost,
+  formatSubNet,
+  parseSubNet,
+  type Connector,
+  type PeerManager,
+} from '@bitcoind-lite/p2p';
 import { RpcError } from '@bitcoind-lite/rpc';
 import type { RpcPeerInfoSource } from '@bitcoind-lite/rpc/methods';
 
@@ -44,5 +51,34 @@ export function peersRpcView(peers: PeerManager, connector: Connector): RpcPeerI
     localServices: () => LOCAL_SERVICES,
     networkActive: () => true,
     proxy: () => connector.proxy,
+    isReachable: (network) => peers.connman.isReachable(network),
+    isLimited: (network) => !peers.connman.isReachable(network),
+    disconnectNode: (address, nodeId) => peers.connman.disconnectNode(address, nodeId),
+    totals: () => peers.connman.totals(),
+    setBan: (text, command, bantimeSec, absolute) => {
+      const subnet = parseSubNet(text);
+      if (subnet === undefined) return 'invalid';
+      if (command === 'remove') return peers.banman.unban(subnet) ? 'ok' : 'missing';
+      if (peers.banman.isBannedSubNet(subnet)) return 'already';
+      peers.banman.ban(subnet, bantimeSec, absolute);
+      peers.connman.disconnectBanned();
+      return 'ok';
+    },
+    listBanned: () =>
+      peers.banman.getBanned().map((b) => ({
+        address: formatSubNet(b.subnet),
+        banCreatedSec: b.createdSec,
+        bannedUntilSec: b.bannedUntilSec,
+      })),
+    clearBanned: () => peers.banman.clearBanned(),
+    getNodeAddresses: (count, network) =>
+      peers.getNodeAddresses(count, network).map((a) => ({
+        time: a.time,
+        services: a.services,
+        address: formatHost(a),
+        port: a.port,
+        network: a.network,
+      })),
+    pingAll: () => peers.pingAll(),
   };
 }

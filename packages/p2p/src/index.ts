@@ -23,3 +23,4 @@ export * from './peers-dat.js';
 export * from './poisson.js';
 export * from './subnet.js';
 export * from './tx-relay.js';
+export * from './dns-seeds.js';

@@ -4,7 +4,15 @@
  * listener and no connector granted) they answer as Core does with networking disabled.
  */
 import { ValueFromAmount } from '../amount.js';
-import { RPC_CLIENT_P2P_DISABLED, RPC_MISC_ERROR, RpcError } from '../protocol.js';
+import {
+  RPC_CLIENT_INVALID_IP_OR_SUBNET,
+  RPC_CLIENT_NODE_ALREADY_ADDED,
+  RPC_CLIENT_NODE_NOT_CONNECTED,
+  RPC_CLIENT_P2P_DISABLED,
+  RPC_INVALID_PARAMETER,
+  RPC_MISC_ERROR,
+  RpcError,
+} from '../protocol.js';
 import type { RpcTable } from '../registry.js';
 import type { NodeContext, RpcPeerInfoSource } from './node-context.js';
 
@@ -160,6 +168,195 @@ export function registerNetworkCommands(table: RpcTable, ctx: NodeContext): void
           time_left_in_cycle: 0,
         },
       };
+    },
+  });
+
+  registerBanCommands(table, ctx);
+}
+
+/** Core's network names for getnodeaddresses (ParseNetwork). */
+const NETWORK_NAMES = ['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns'];
+
+/** setban, listbanned, clearbanned, disconnectnode, getnodeaddresses, ping (Core's rpc/net.cpp). */
+function registerBanCommands(table: RpcTable, ctx: NodeContext): void {
+  table.register({
+    name: 'setban',
+    category: 'network',
+    params: [
+      {
+        name: 'subnet',
+        type: 'string',
+        description:
+          'The IP/Subnet (see getpeerinfo for nodes IP) with an optional netmask (default is /32 = single IP)',
+      },
+      {
+        name: 'command',
+        type: 'string',
+        description:
+          "'add' to add an IP/Subnet to the list, 'remove' to remove an IP/Subnet from the list",
+      },
+      {
+        name: 'bantime',
+        type: 'number',
+        optional: true,
+        default: 0,
+        description:
+          'time in seconds how long (or until when if [absolute] is set) the IP is banned (0 or empty means using the default time of 24h which can also be overwritten by the -bantime startup argument)',
+      },
+      {
+        name: 'absolute',
+        type: 'boolean',
+        optional: true,
+        default: false,
+        description:
+          'If set, the bantime must be an absolute timestamp expressed in UNIX epoch time',
+      },
+    ],
+    description: 'Attempts to add or remove an IP/Subnet from the banned list.',
+    handler: (p) => {
+      const command = String(p['command']);
+      if (command !== 'add' && command !== 'remove') {
+        throw new RpcError(RPC_MISC_ERROR, table.helpText(table.get('setban')!));
+      }
+      const peers = requirePeers(ctx);
+      const bantime = Number(p['bantime'] ?? 0);
+      const absolute = p['absolute'] === true;
+      if (command === 'add' && absolute && bantime < Math.floor(ctx.clock.nowMs() / 1000)) {
+        throw new RpcError(RPC_INVALID_PARAMETER, 'Error: Absolute timestamp is in the past');
+      }
+      const r = peers.setBan?.(String(p['subnet']), command, bantime, absolute) ?? 'invalid';
+      if (r === 'invalid')
+        throw new RpcError(RPC_CLIENT_INVALID_IP_OR_SUBNET, 'Error: Invalid IP/Subnet');
+      if (r === 'already') {
+        throw new RpcError(RPC_CLIENT_NODE_ALREADY_ADDED, 'Error: IP/Subnet already banned');
+      }
+      if (r === 'missing') {
+        throw new RpcError(
+          RPC_CLIENT_INVALID_IP_OR_SUBNET,
+          'Error: Unban failed. Requested address/subnet was not previously manually banned.',
+        );
+      }
+      return null;
+    },
+  });
+
+  table.register({
+    name: 'listbanned',
+    category: 'network',
+    params: [],
+    description: 'List all manually banned IPs/Subnets.',
+    handler: () => {
+      const now = Math.floor(ctx.clock.nowMs() / 1000);
+      return (requirePeers(ctx).listBanned?.() ?? []).map((b) => ({
+        address: b.address,
+        ban_created: b.banCreatedSec,
+        banned_until: b.bannedUntilSec,
+        ban_duration: b.bannedUntilSec - b.banCreatedSec,
+        time_remaining: b.bannedUntilSec - now,
+      }));
+    },
+  });
+
+  table.register({
+    name: 'clearbanned',
+    category: 'network',
+    params: [],
+    description: 'Clear all banned IPs.',
+    handler: () => {
+      requirePeers(ctx).clearBanned?.();
+      return null;
+    },
+  });
+
+  table.register({
+    name: 'disconnectnode',
+    category: 'network',
+    params: [
+      {
+        name: 'address',
+        type: 'string',
+        optional: true,
+        description: 'The IP address/port of the node',
+      },
+      {
+        name: 'nodeid',
+        type: 'number',
+        optional: true,
+        description: 'The node ID (see getpeerinfo for node IDs)',
+      },
+    ],
+    description:
+      "Immediately disconnects from the specified peer node.\n\nStrictly one out of 'address' and 'nodeid' can be provided to identify the node.\n\nTo disconnect by nodeid, either set 'address' to the empty string, or call using the named 'nodeid' argument only.",
+    handler: (p) => {
+      const peers = requirePeers(ctx);
+      const address = p['address'];
+      const nodeid = p['nodeid'];
+      let found: boolean;
+      if (typeof address === 'string' && address !== '' && nodeid === undefined) {
+        found = peers.disconnectNode?.(address, undefined) ?? false;
+      } else if (typeof nodeid === 'number' && (address === undefined || address === '')) {
+        found = peers.disconnectNode?.(undefined, nodeid) ?? false;
+      } else {
+        throw new RpcError(
+          RPC_INVALID_PARAMETER,
+          'Only one of address and nodeid should be provided.',
+        );
+      }
+      if (!found) {
+        throw new RpcError(RPC_CLIENT_NODE_NOT_CONNECTED, 'Node not found in connected nodes');
+      }
+      return null;
+    },
+  });
+
+  table.register({
+    name: 'getnodeaddresses',
+    category: 'network',
+    params: [
+      {
+        name: 'count',
+        type: 'number',
+        optional: true,
+        default: 1,
+        description:
+          'The maximum number of addresses to return. Specify 0 to return all known addresses.',
+      },
+      {
+        name: 'network',
+        type: 'string',
+        optional: true,
+        description:
+          'Return only addresses of the specified network. Can be one of: ipv4, ipv6, onion, i2p, cjdns.',
+      },
+    ],
+    description: 'Return known addresses, after filtering for quality and recency.',
+    handler: (p) => {
+      const peers = requirePeers(ctx);
+      const count = Number(p['count'] ?? 1);
+      if (count < 0) throw new RpcError(RPC_INVALID_PARAMETER, 'Address count out of range');
+      const network = p['network'] as string | undefined;
+      if (network !== undefined && !NETWORK_NAMES.includes(network)) {
+        throw new RpcError(RPC_INVALID_PARAMETER, `Network not recognized: ${network}`);
+      }
+      return (peers.getNodeAddresses?.(count, network) ?? []).map((a) => ({
+        time: a.time,
+        services: Number(a.services),
+        address: a.address,
+        port: a.port,
+        network: a.network,
+      }));
+    },
+  });
+
+  table.register({
+    name: 'ping',
+    category: 'network',
+    params: [],
+    description:
+      'Requests that a ping be sent to all other nodes, to measure ping time.\nResults are provided in getpeerinfo.\nPing command is handled in queue with all other commands, so it measures processing backlog, not just network ping.',
+    handler: () => {
+      requirePeers(ctx).pingAll?.();
+      return null;
     },
   });
 }

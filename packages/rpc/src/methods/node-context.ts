@@ -115,6 +115,22 @@ export interface RpcPeerInfoSource {
   proxy?(): string;
   isLimited?(network: string): boolean;
   isReachable?(network: string): boolean;
+  /** setban: 'invalid' (not an IP/subnet), 'already' (add of a banned one), 'missing' (remove). */
+  setBan?(
+    subnet: string,
+    command: 'add' | 'remove',
+    bantimeSec: number,
+    absolute: boolean,
+  ): 'ok' | 'invalid' | 'already' | 'missing';
+  listBanned?(): { address: string; banCreatedSec: number; bannedUntilSec: number }[];
+  clearBanned?(): void;
+  /** getnodeaddresses; `network` already checked against Core's names. */
+  getNodeAddresses?(
+    count: number,
+    network: string | undefined,
+  ): { time: number; services: bigint; address: string; port: number; network: string }[];
+  /** The `ping` RPC: queue a ping to every peer. */
+  pingAll?(): void;
 }
 
 /** The mempool as the mining RPCs see it (empty until the mempool issue lands). */
