@@ -132,6 +132,10 @@ export function chacha20XorState(
   const words = new Uint32Array(16);
   const block = new Uint8Array(words.buffer);
   const length = input.length;
+  // RFC 8439's block counter is 32 bits; running past it would repeat keystream.
+  if (counter + Math.ceil(length / 64) > 2 ** 32) {
+    throw new RangeError('chacha20: block counter would pass 2^32');
+  }
   let c = counter;
   for (let pos = 0; pos < length; pos += 64) {
     chacha20BlockWords(st, c++, words);

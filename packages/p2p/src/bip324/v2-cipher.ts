@@ -33,6 +33,11 @@ export interface V2CipherOptions {
   initiator: boolean;
   /** The network's 4-byte message start (mainnet f9beb4d9, regtest fabfb5da). */
   magic: Uint8Array;
+  /**
+   * Test aid, as Core's BIP324Cipher::Initialize(..., self_decrypt): receive with the keys we
+   * send with, so a cipher can decrypt its own packets. Never set on a real connection.
+   */
+  selfDecrypt?: boolean;
 }
 
 export interface V2DecryptedPacket {
@@ -63,6 +68,7 @@ export class V2Cipher {
       throw new TypeError('V2Cipher: initiator must be a boolean');
     }
     const { privateKey, ourEllswift, theirEllswift, initiator, magic } = options;
+    const selfDecrypt = options.selfDecrypt === true;
     const secret = v2Ecdh(privateKey, theirEllswift, ourEllswift, initiator);
     const keys = deriveV2Keys(secret, magic);
     secret.fill(0);
@@ -70,15 +76,15 @@ export class V2Cipher {
     if (initiator) {
       this.sendL = new FSChaCha20(keys.initiatorL);
       this.sendP = new FSChaCha20Poly1305(keys.initiatorP);
-      this.recvL = new FSChaCha20(keys.responderL);
-      this.recvP = new FSChaCha20Poly1305(keys.responderP);
+      this.recvL = new FSChaCha20(selfDecrypt ? keys.initiatorL : keys.responderL);
+      this.recvP = new FSChaCha20Poly1305(selfDecrypt ? keys.initiatorP : keys.responderP);
       this.sendGarbageTerminator = keys.initiatorGarbageTerminator;
       this.recvGarbageTerminator = keys.responderGarbageTerminator;
     } else {
       this.sendL = new FSChaCha20(keys.responderL);
       this.sendP = new FSChaCha20Poly1305(keys.responderP);
-      this.recvL = new FSChaCha20(keys.initiatorL);
-      this.recvP = new FSChaCha20Poly1305(keys.initiatorP);
+      this.recvL = new FSChaCha20(selfDecrypt ? keys.responderL : keys.initiatorL);
+      this.recvP = new FSChaCha20Poly1305(selfDecrypt ? keys.responderP : keys.initiatorP);
       this.sendGarbageTerminator = keys.responderGarbageTerminator;
       this.recvGarbageTerminator = keys.initiatorGarbageTerminator;
     }
