@@ -477,6 +477,9 @@ export function registerMempoolCommands(
       {
         name: 'fee_delta',
         type: 'number',
+        // Required, but after the optional dummy: the table wants trailing optionals, so the
+        // handler checks it.
+        optional: true,
         description:
           'The fee value (in satoshis) to add (or subtract, if negative).\nNote, that this value is not a fee rate. It is a value to modify absolute fee of the TX.',
       },
@@ -491,6 +494,9 @@ export function registerMempoolCommands(
           RPC_INVALID_PARAMETER,
           'Priority is no longer supported, dummy argument to prioritisetransaction must be 0.',
         );
+      }
+      if (p['fee_delta'] === undefined || p['fee_delta'] === null) {
+        throw new RpcError(RPC_INVALID_PARAMETER, 'Missing required argument fee_delta');
       }
       const delta = Number(p['fee_delta']);
       if (!Number.isSafeInteger(delta)) {
