@@ -70,6 +70,8 @@ export async function startHarness(
     auth?: RpcAuthConfig;
     random?: Random;
     extra?: Partial<RpcServerOptions>;
+    /** Build the server without a `warmup` option (Core's initial warmup). */
+    omitWarmup?: boolean;
   } = {},
 ): Promise<Harness> {
   const dirPath = mkdtempSync(join(tmpdir(), 'rpc-test-'));
@@ -92,7 +94,7 @@ export async function startHarness(
     random: o.random ?? seededRandom(TEST_SEED),
     datadir,
     auth,
-    warmup: undefined,
+    ...(o.omitWarmup ? {} : { warmup: undefined }),
     onStop: () => h.stopCalls++,
     ...o.extra,
   });
