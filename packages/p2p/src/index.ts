@@ -24,3 +24,4 @@ export * from './poisson.js';
 export * from './subnet.js';
 export * from './tx-relay.js';
 export * from './dns-seeds.js';
+export * from './bip324/index.js';

@@ -51,7 +51,9 @@ export class Poly1305 {
       this.block(this.buffer, 0, 1);
       this.buffered = 0;
     }
-    for (; pos + 16 <= length; pos += 16) this.block(data, pos, 1);
+    const fullEnd = pos + ((length - pos) & ~15);
+    if (fullEnd > pos) this.blocks(data, pos, fullEnd, 1);
+    pos = fullEnd;
     if (pos < length) {
       this.buffer.set(data.subarray(pos), 0);
       this.buffered = length - pos;
@@ -89,76 +91,96 @@ export class Poly1305 {
     return tag;
   }
 
-  /** h = (h + m) * r mod 2^130 - 5 for one 16-byte block at data[pos]. */
+  /** Absorbs one 16-byte block at data[pos]. */
   private block(data: Uint8Array, pos: number, hibit: number): void {
-    const h = this.h;
+    this.blocks(data, pos, pos + 16, hibit);
+  }
+
+  /**
+   * h = (h + m) * r mod 2^130 - 5 for each 16-byte block in data[pos, end). The state lives in
+   * locals for the whole run; a row sum stays below 2^34, so (d / 2^13) | 0 is an exact carry.
+   */
+  private blocks(data: Uint8Array, start: number, end: number, hibit: number): void {
+    const hs = this.h;
     const r = this.r;
-    const m = scratch;
-    loadLimbs(data, pos, m, hibit);
-    const h0 = h[0]! + m[0]!;
-    const h1 = h[1]! + m[1]!;
-    const h2 = h[2]! + m[2]!;
-    const h3 = h[3]! + m[3]!;
-    const h4 = h[4]! + m[4]!;
-    const h5 = h[5]! + m[5]!;
-    const h6 = h[6]! + m[6]!;
-    const h7 = h[7]! + m[7]!;
-    const h8 = h[8]! + m[8]!;
-    const h9 = h[9]! + m[9]!;
-    const r0 = r[0]!;
-    const r1 = r[1]!;
-    const r2 = r[2]!;
-    const r3 = r[3]!;
-    const r4 = r[4]!;
-    const r5 = r[5]!;
-    const r6 = r[6]!;
-    const r7 = r[7]!;
-    const r8 = r[8]!;
-    const r9 = r[9]!;
-    // Limb i of the product wraps limbs >= 10 around with factor 5, since 2^130 = 5 (mod p).
-    const s1 = 5 * r1;
-    const s2 = 5 * r2;
-    const s3 = 5 * r3;
-    const s4 = 5 * r4;
-    const s5 = 5 * r5;
-    const s6 = 5 * r6;
-    const s7 = 5 * r7;
-    const s8 = 5 * r8;
-    const s9 = 5 * r9;
-    let c = 0;
-    let d: number;
     // prettier-ignore
-    {
-      d = h0 * r0 + h1 * s9 + h2 * s8 + h3 * s7 + h4 * s6 + h5 * s5 + h6 * s4 + h7 * s3 + h8 * s2 + h9 * s1;
-      c = Math.floor(d / 8192); h[0] = d - c * 8192;
-      d = c + h0 * r1 + h1 * r0 + h2 * s9 + h3 * s8 + h4 * s7 + h5 * s6 + h6 * s5 + h7 * s4 + h8 * s3 + h9 * s2;
-      c = Math.floor(d / 8192); h[1] = d - c * 8192;
-      d = c + h0 * r2 + h1 * r1 + h2 * r0 + h3 * s9 + h4 * s8 + h5 * s7 + h6 * s6 + h7 * s5 + h8 * s4 + h9 * s3;
-      c = Math.floor(d / 8192); h[2] = d - c * 8192;
-      d = c + h0 * r3 + h1 * r2 + h2 * r1 + h3 * r0 + h4 * s9 + h5 * s8 + h6 * s7 + h7 * s6 + h8 * s5 + h9 * s4;
-      c = Math.floor(d / 8192); h[3] = d - c * 8192;
-      d = c + h0 * r4 + h1 * r3 + h2 * r2 + h3 * r1 + h4 * r0 + h5 * s9 + h6 * s8 + h7 * s7 + h8 * s6 + h9 * s5;
-      c = Math.floor(d / 8192); h[4] = d - c * 8192;
-      d = c + h0 * r5 + h1 * r4 + h2 * r3 + h3 * r2 + h4 * r1 + h5 * r0 + h6 * s9 + h7 * s8 + h8 * s7 + h9 * s6;
-      c = Math.floor(d / 8192); h[5] = d - c * 8192;
-      d = c + h0 * r6 + h1 * r5 + h2 * r4 + h3 * r3 + h4 * r2 + h5 * r1 + h6 * r0 + h7 * s9 + h8 * s8 + h9 * s7;
-      c = Math.floor(d / 8192); h[6] = d - c * 8192;
-      d = c + h0 * r7 + h1 * r6 + h2 * r5 + h3 * r4 + h4 * r3 + h5 * r2 + h6 * r1 + h7 * r0 + h8 * s9 + h9 * s8;
-      c = Math.floor(d / 8192); h[7] = d - c * 8192;
-      d = c + h0 * r8 + h1 * r7 + h2 * r6 + h3 * r5 + h4 * r4 + h5 * r3 + h6 * r2 + h7 * r1 + h8 * r0 + h9 * s9;
-      c = Math.floor(d / 8192); h[8] = d - c * 8192;
-      d = c + h0 * r9 + h1 * r8 + h2 * r7 + h3 * r6 + h4 * r5 + h5 * r4 + h6 * r3 + h7 * r2 + h8 * r1 + h9 * r0;
-      c = Math.floor(d / 8192); h[9] = d - c * 8192;
+    let h0 = hs[0]!, h1 = hs[1]!, h2 = hs[2]!, h3 = hs[3]!, h4 = hs[4]!;
+    // prettier-ignore
+    let h5 = hs[5]!, h6 = hs[6]!, h7 = hs[7]!, h8 = hs[8]!, h9 = hs[9]!;
+    // prettier-ignore
+    const r0 = r[0]!, r1 = r[1]!, r2 = r[2]!, r3 = r[3]!, r4 = r[4]!;
+    // prettier-ignore
+    const r5 = r[5]!, r6 = r[6]!, r7 = r[7]!, r8 = r[8]!, r9 = r[9]!;
+    // Limb i of the product wraps limbs >= 10 around with factor 5, since 2^130 = 5 (mod p).
+    // prettier-ignore
+    const s1 = 5 * r1, s2 = 5 * r2, s3 = 5 * r3, s4 = 5 * r4, s5 = 5 * r5;
+    // prettier-ignore
+    const s6 = 5 * r6, s7 = 5 * r7, s8 = 5 * r8, s9 = 5 * r9;
+    const top = hibit << 11;
+    for (let pos = start; pos < end; pos += 16) {
+      const t0 = data[pos]! | (data[pos + 1]! << 8);
+      const t1 = data[pos + 2]! | (data[pos + 3]! << 8);
+      const t2 = data[pos + 4]! | (data[pos + 5]! << 8);
+      const t3 = data[pos + 6]! | (data[pos + 7]! << 8);
+      const t4 = data[pos + 8]! | (data[pos + 9]! << 8);
+      const t5 = data[pos + 10]! | (data[pos + 11]! << 8);
+      const t6 = data[pos + 12]! | (data[pos + 13]! << 8);
+      const t7 = data[pos + 14]! | (data[pos + 15]! << 8);
+      h0 += t0 & MASK13;
+      h1 += ((t0 >>> 13) | (t1 << 3)) & MASK13;
+      h2 += ((t1 >>> 10) | (t2 << 6)) & MASK13;
+      h3 += ((t2 >>> 7) | (t3 << 9)) & MASK13;
+      h4 += ((t3 >>> 4) | (t4 << 12)) & MASK13;
+      h5 += (t4 >>> 1) & MASK13;
+      h6 += ((t4 >>> 14) | (t5 << 2)) & MASK13;
+      h7 += ((t5 >>> 11) | (t6 << 5)) & MASK13;
+      h8 += ((t6 >>> 8) | (t7 << 8)) & MASK13;
+      h9 += (t7 >>> 5) | top;
+
+      let c: number;
+      // prettier-ignore
+
+      {
+        let d = h0 * r0 + h1 * s9 + h2 * s8 + h3 * s7 + h4 * s6 + h5 * s5 + h6 * s4 + h7 * s3 + h8 * s2 + h9 * s1;
+        c = (d / 8192) | 0; const n0 = d - c * 8192;
+        d = c + h0 * r1 + h1 * r0 + h2 * s9 + h3 * s8 + h4 * s7 + h5 * s6 + h6 * s5 + h7 * s4 + h8 * s3 + h9 * s2;
+        c = (d / 8192) | 0; const n1 = d - c * 8192;
+        d = c + h0 * r2 + h1 * r1 + h2 * r0 + h3 * s9 + h4 * s8 + h5 * s7 + h6 * s6 + h7 * s5 + h8 * s4 + h9 * s3;
+        c = (d / 8192) | 0; const n2 = d - c * 8192;
+        d = c + h0 * r3 + h1 * r2 + h2 * r1 + h3 * r0 + h4 * s9 + h5 * s8 + h6 * s7 + h7 * s6 + h8 * s5 + h9 * s4;
+        c = (d / 8192) | 0; const n3 = d - c * 8192;
+        d = c + h0 * r4 + h1 * r3 + h2 * r2 + h3 * r1 + h4 * r0 + h5 * s9 + h6 * s8 + h7 * s7 + h8 * s6 + h9 * s5;
+        c = (d / 8192) | 0; const n4 = d - c * 8192;
+        d = c + h0 * r5 + h1 * r4 + h2 * r3 + h3 * r2 + h4 * r1 + h5 * r0 + h6 * s9 + h7 * s8 + h8 * s7 + h9 * s6;
+        c = (d / 8192) | 0; const n5 = d - c * 8192;
+        d = c + h0 * r6 + h1 * r5 + h2 * r4 + h3 * r3 + h4 * r2 + h5 * r1 + h6 * r0 + h7 * s9 + h8 * s8 + h9 * s7;
+        c = (d / 8192) | 0; const n6 = d - c * 8192;
+        d = c + h0 * r7 + h1 * r6 + h2 * r5 + h3 * r4 + h4 * r3 + h5 * r2 + h6 * r1 + h7 * r0 + h8 * s9 + h9 * s8;
+        c = (d / 8192) | 0; const n7 = d - c * 8192;
+        d = c + h0 * r8 + h1 * r7 + h2 * r6 + h3 * r5 + h4 * r4 + h5 * r3 + h6 * r2 + h7 * r1 + h8 * r0 + h9 * s9;
+        c = (d / 8192) | 0; const n8 = d - c * 8192;
+        d = c + h0 * r9 + h1 * r8 + h2 * r7 + h3 * r6 + h4 * r5 + h5 * r4 + h6 * r3 + h7 * r2 + h8 * r1 + h9 * r0;
+        c = (d / 8192) | 0; h9 = d - c * 8192;
+        // The carry out of limb 9 is a multiple of 2^130: fold it back in times 5.
+        d = n0 + c * 5;
+        c = (d / 8192) | 0; h0 = d - c * 8192;
+        h1 = n1 + c; h2 = n2; h3 = n3; h4 = n4; h5 = n5; h6 = n6; h7 = n7; h8 = n8;
+      }
     }
-    // The carry out of limb 9 is a multiple of 2^130: fold it back in times 5.
-    d = h[0]! + c * 5;
-    c = Math.floor(d / 8192);
-    h[0] = d - c * 8192;
-    h[1] = h[1]! + c;
+    // prettier-ignore
+    hs[0] = h0;
+    hs[1] = h1;
+    hs[2] = h2;
+    hs[3] = h3;
+    hs[4] = h4;
+    // prettier-ignore
+    hs[5] = h5;
+    hs[6] = h6;
+    hs[7] = h7;
+    hs[8] = h8;
+    hs[9] = h9;
   }
 }
-
-const scratch = new Float64Array(10);
 
 /** Splits 16 little-endian bytes at bytes[pos] into ten 13-bit limbs; `hibit` sets bit 128. */
 function loadLimbs(bytes: Uint8Array, pos: number, out: Float64Array, hibit: number): void {
