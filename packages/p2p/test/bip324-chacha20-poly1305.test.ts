@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   FSChaCha20,
   FSChaCha20Poly1305,
+  Poly1305,
   REKEY_INTERVAL,
   aeadDecrypt,
   aeadEncrypt,
@@ -81,6 +82,21 @@ describe('Poly1305 and AEAD_CHACHA20_POLY1305 (RFC 8439 2.5, 2.8)', () => {
     const key = hexBytes('85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b');
     const tag = poly1305(key, new TextEncoder().encode('Cryptographic Forum Research Group'));
     expect(toHexString(tag)).toBe('a8061dc1305136c6c22b8baf0c0127a9');
+  });
+
+  it('Poly1305 gives the same tag however the message is split across update calls', () => {
+    const key = hexBytes('85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b');
+    const message = new TextEncoder().encode('Cryptographic Forum Research Group');
+    for (const split of [[1], [15, 1], [16], [17], [3, 5, 7, 11], [33, 1]]) {
+      const mac = new Poly1305(key);
+      let pos = 0;
+      for (let i = 0; pos < message.length; i++) {
+        const take = split[i % split.length]!;
+        mac.update(message.subarray(pos, pos + take));
+        pos += take;
+      }
+      expect(toHexString(mac.digest()), split.join('+')).toBe('a8061dc1305136c6c22b8baf0c0127a9');
+    }
   });
 
   it('AEAD matches OpenSSL and round-trips, for many lengths of text and AAD', () => {

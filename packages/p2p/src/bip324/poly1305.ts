@@ -97,7 +97,7 @@ export class Poly1305 {
   }
 
   /**
-   * h = (h + m) * r mod 2^130 - 5 for each 16-byte block in data[pos, end). The state lives in
+   * h = (h + m) * r mod 2^130 - 5 for each 16-byte block in data[start, end). The state lives in
    * locals for the whole run; a row sum stays below 2^34, so (d / 2^13) | 0 is an exact carry.
    */
   private blocks(data: Uint8Array, start: number, end: number, hibit: number): void {
