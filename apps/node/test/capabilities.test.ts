@@ -84,8 +84,8 @@ describe('makeCapabilities', () => {
     opened.length = 0;
     expect(await readFile(join(tmp, 'data', 'regtest', 'debug.log'), 'utf8')).toBe('hello log\n');
     await expect(
-      new Promise((resolve, reject) =>
-        connect(caps.rpc.port, '127.0.0.1', resolve).on('error', reject),
+      new Promise<void>((resolve, reject) =>
+        connect(caps.rpc.port, '127.0.0.1', () => resolve()).on('error', reject),
       ),
     ).rejects.toThrow(/ECONNREFUSED/);
   });
