@@ -115,9 +115,10 @@ class CoreNode implements BenchNode {
       `-rpcbind=127.0.0.1`,
       `-rpcallowip=127.0.0.1`,
       `-rpcport=${rpcPort}`,
-      `-bind=127.0.0.1:${p2pPort}`,
-      `-port=${p2pPort}`,
-      o.listen ? '-listen=1' : '-listen=0',
+      // Core refuses -bind together with -listen=0.
+      ...(o.listen
+        ? ['-listen=1', `-bind=127.0.0.1:${p2pPort}`, `-port=${p2pPort}`]
+        : ['-listen=0']),
       o.connect ? `-connect=${o.connect}` : '-connect=0',
       '-dnsseed=0',
       '-fixedseeds=0',
