@@ -157,6 +157,88 @@ describe('rpc_chainstate', () => {
     expect(await node.rpc('gettxout', txid, 0, false)).toBe(null);
   });
 
+  it('getblockstats: fees, sizes, weights and UTXO figures of a block with spends', async () => {
+    const spendOf = async (height: number, feeSats: bigint): Promise<Transaction> => {
+      const block = await node.rpc<{ tx: string[] }>(
+        'getblock',
+        await node.rpc<string>('getblockhash', height),
+      );
+      const cb = await node.rpc<{ value: number }>('gettxout', block.tx[0], 0);
+      const value = BigInt(Math.round(cb.value * 1e8));
+      return new Transaction(
+        2,
+        [
+          {
+            prevout: new OutPoint(Uint8Array.from(Buffer.from(block.tx[0]!, 'hex').reverse()), 0),
+            scriptSig: new Uint8Array(0),
+            sequence: 0xfffffffd,
+            witness: [Uint8Array.of(0x51)],
+          },
+        ],
+        [{ value: value - feeSats, scriptPubKey: P2WSH_TRUE }],
+        0,
+      );
+    };
+    const t1 = await spendOf(2, 1000n);
+    const t2 = await spendOf(3, 3000n);
+    const parent = await tipRef(node);
+    const b = buildBlockOn(parent, params, { txs: [t1, t2], feesSats: 4000n, payTo: P2WSH_TRUE });
+    expect(await submit(node, b)).toBe(null);
+    const s = await node.rpc<Record<string, unknown>>('getblockstats', parent.height + 1);
+    const w = t1.weight();
+    expect(t2.weight()).toBe(w);
+    const r1 = Math.floor((1000 * 4) / w);
+    const r2 = Math.floor((3000 * 4) / w);
+    const utxo = 8 + 1 + 34 + 41;
+    expect(s).toMatchObject({
+      blockhash: b.hashHex(),
+      height: parent.height + 1,
+      txs: 3,
+      ins: 2,
+      outs: 4, // coinbase payout and commitment, two spends
+      totalfee: 4000,
+      minfee: 1000,
+      maxfee: 3000,
+      medianfee: 2000,
+      avgfee: 2000,
+      subsidy: 5_000_000_000,
+      total_out: Number(t1.vout[0]!.value + t2.vout[0]!.value),
+      total_size: t1.totalSize() * 2,
+      total_weight: 2 * w,
+      swtxs: 2,
+      swtotal_weight: 2 * w,
+      avgfeerate: Math.floor((4000 * 4) / (2 * w)),
+      minfeerate: r1,
+      maxfeerate: r2,
+      feerate_percentiles: [r1, r1, r1, r2, r2],
+      utxo_increase: 2,
+      // The commitment output is unspendable: counted in utxo_increase, not in the actual one.
+      utxo_increase_actual: 1,
+      utxo_size_inc: 3 * utxo + (8 + 1 + 38 + 41) - 2 * utxo,
+      utxo_size_inc_actual: 3 * utxo - 2 * utxo,
+    });
+    expect(Object.keys(s)).toHaveLength(31);
+    expect(await node.rpc('getblockstats', b.hashHex(), ['txs', 'minfee', 'txs'])).toEqual({
+      minfee: 1000,
+      txs: 3,
+    });
+    await expect(node.rpc('getblockstats', 1, ['nope'])).rejects.toMatchObject({
+      code: -8,
+      message: "Invalid selected statistic 'nope'",
+    });
+    await expect(node.rpc('getblockstats', 100_000)).rejects.toMatchObject({
+      code: -8,
+      message: `Target block height 100000 after current tip ${parent.height + 1}`,
+    });
+    // And getblock verbosity 3 now has each input's prevout from the undo data.
+    const v3 = await node.rpc<{ tx: { vin: { prevout?: { value: number } }[] }[] }>(
+      'getblock',
+      b.hashHex(),
+      3,
+    );
+    expect(v3.tx[1]!.vin[0]!.prevout?.value).toBe(Number(t1.vout[0]!.value + 1000n) / 1e8);
+  });
+
   it('pruneblockchain on a node that does not prune', async () => {
     await expect(node.rpc('pruneblockchain', 5)).rejects.toMatchObject({
       code: -1,

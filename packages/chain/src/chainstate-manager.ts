@@ -23,6 +23,7 @@ import {
   BLOCK_FAILED_MASK,
   BLOCK_FAILED_VALID,
   BLOCK_HAVE_DATA,
+  BLOCK_HAVE_UNDO,
   BLOCK_VALID_SCRIPTS,
   BLOCK_VALID_TRANSACTIONS,
 } from './block-status.js';
@@ -230,6 +231,27 @@ export class ChainstateManager {
 
   async readRawBlock(idx: BlockIndex): Promise<Uint8Array> {
     return this.blockman.readRawBlock(idx);
+  }
+
+  /**
+   * The outputs each non-coinbase transaction of a connected block spent, from its undo data
+   * (getblock verbosity 3, getblockstats); undefined when the block has no undo data.
+   */
+  async readBlockSpentOutputs(
+    idx: BlockIndex,
+  ): Promise<
+    { value: bigint; scriptPubKey: Uint8Array; height: number; isCoinbase: boolean }[][] | undefined
+  > {
+    if ((idx.status & BLOCK_HAVE_UNDO) === 0 || idx.prev === undefined) return undefined;
+    const undo = await this.blockman.readUndo(idx);
+    return undo.map((txUndo) =>
+      txUndo.map((c) => ({
+        value: c.out.value,
+        scriptPubKey: c.out.scriptPubKey,
+        height: c.height,
+        isCoinbase: c.isCoinbase,
+      })),
+    );
   }
 
   /** Core's IsInitialBlockDownload: latches to false once the tip is recent and has enough work. */

@@ -1,14 +1,26 @@
 /**
  * Chainstate RPCs, as Core's rpc/blockchain.cpp: gettxout, gettxoutsetinfo, verifychain,
- * invalidateblock, reconsiderblock, preciousblock, pruneblockchain. They read the UTXO set and
- * steer the block tree through the chainstate's narrow view (node-context.ts).
+ * invalidateblock, reconsiderblock, preciousblock, getblockstats, pruneblockchain. They read the
+ * UTXO set and steer the block tree through the chainstate's narrow view (node-context.ts).
  */
 import { ValueFromAmount } from '../amount.js';
 import { scriptPubKeyToJson } from '../format/script-pubkey.js';
-import { RPC_INVALID_PARAMETER, RPC_MISC_ERROR, RpcError } from '../protocol.js';
+import {
+  RPC_INVALID_ADDRESS_OR_KEY,
+  RPC_INVALID_PARAMETER,
+  RPC_MISC_ERROR,
+  RpcError,
+} from '../protocol.js';
 import type { RpcTable } from '../registry.js';
-import type { NodeContext, RpcChainstate, RpcCoin, RpcCoinStatsHashType } from './node-context.js';
+import type {
+  NodeContext,
+  RpcBlockIndex,
+  RpcChainstate,
+  RpcCoin,
+  RpcCoinStatsHashType,
+} from './node-context.js';
 import { lookupBlockOrThrow, parseHashV } from './params.js';
+import { computeBlockStats } from './block-stats.js';
 
 /** Core's DEFAULT_CHECKLEVEL and DEFAULT_CHECKBLOCKS (validation.h). */
 const DEFAULT_CHECKLEVEL = 3;
@@ -196,6 +208,54 @@ export function registerChainstateCommands(table: RpcTable, ctx: NodeContext): v
   );
 
   table.register({
+    name: 'getblockstats',
+    category: 'blockchain',
+    params: [
+      {
+        name: 'hash_or_height',
+        type: 'any',
+        description: 'The block hash or height of the target block',
+      },
+      {
+        name: 'stats',
+        type: 'array',
+        optional: true,
+        default: [],
+        description: 'Values to plot (see result below)',
+      },
+    ],
+    description:
+      "Compute per block statistics for a given window. All amounts are in satoshis.\nIt won't work for some heights with pruning.",
+    handler: async (p) => {
+      const idx = parseHashOrHeight(ctx, p['hash_or_height']);
+      const block = await ctx.chainman.readBlock(idx);
+      const spent =
+        block.txs.length > 1 ? await ctx.chainman.readBlockSpentOutputs?.(idx) : undefined;
+      if (block.txs.length > 1 && spent === undefined) {
+        throw new RpcError(
+          RPC_MISC_ERROR,
+          "Undo data expected but can't be read. This could be due to disk corruption or a conflict with a pruning event.",
+        );
+      }
+      const repeat = ctx.params.bip30Exceptions.some(
+        (e) => e.height === idx.height && e.hash === idx.hashHex,
+      );
+      const all = computeBlockStats(block, idx, spent, ctx.params, repeat);
+      const wanted = (p['stats'] as unknown[] | undefined) ?? [];
+      if (wanted.length === 0) return all;
+      // Core keeps the selection in a std::set: sorted, duplicates merged.
+      const out: Record<string, unknown> = {};
+      for (const stat of [...new Set(wanted.map(String))].sort()) {
+        if (!(stat in all)) {
+          throw new RpcError(RPC_INVALID_PARAMETER, `Invalid selected statistic '${stat}'`);
+        }
+        out[stat] = all[stat];
+      }
+      return out;
+    },
+  });
+
+  table.register({
     name: 'pruneblockchain',
     category: 'blockchain',
     params: [
@@ -213,4 +273,25 @@ export function registerChainstateCommands(table: RpcTable, ctx: NodeContext): v
       throw new RpcError(RPC_MISC_ERROR, 'Cannot prune blocks because node is not in prune mode.');
     },
   });
+}
+
+/** Core's ParseHashOrHeight. */
+function parseHashOrHeight(ctx: NodeContext, value: unknown): RpcBlockIndex {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) throw new RpcError(RPC_INVALID_PARAMETER, 'Invalid height');
+    if (value < 0) {
+      throw new RpcError(RPC_INVALID_PARAMETER, `Target block height ${value} is negative`);
+    }
+    const tip = ctx.chainman.activeChain.height();
+    if (value > tip) {
+      throw new RpcError(
+        RPC_INVALID_PARAMETER,
+        `Target block height ${value} after current tip ${tip}`,
+      );
+    }
+    return ctx.chainman.activeChain.at(value)!;
+  }
+  const idx = ctx.chainman.lookup(parseHashV(value, 'hash_or_height'));
+  if (idx === undefined) throw new RpcError(RPC_INVALID_ADDRESS_OR_KEY, 'Block not found');
+  return idx;
 }
