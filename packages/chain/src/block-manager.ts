@@ -25,6 +25,14 @@ import {
 import { BlockIndex } from './block-index.js';
 import { BLOCK_HAVE_DATA, BLOCK_HAVE_UNDO, BLOCK_VALID_TREE } from './block-status.js';
 
+/** A spent output as undo data records it: the output, its height, whether a coinbase made it. */
+export interface SpentOutput {
+  value: bigint;
+  scriptPubKey: Uint8Array;
+  height: number;
+  isCoinbase: boolean;
+}
+
 export class BlockManager {
   private readonly byHash = new Map<string, BlockIndex>();
   private readonly dirty = new Set<BlockIndex>();
@@ -149,6 +157,22 @@ export class BlockManager {
     }
     const bytes = await this.files.readUndo({ file: idx.file, pos: idx.undoPos }, idx.prev.hash);
     return deserializeBlockUndo(bytes);
+  }
+
+  /**
+   * The outputs each non-coinbase transaction of a block spent, from its undo data; undefined
+   * when the block has none (not connected, or genesis).
+   */
+  async readSpentOutputs(idx: BlockIndex): Promise<SpentOutput[][] | undefined> {
+    if ((idx.status & BLOCK_HAVE_UNDO) === 0 || idx.prev === undefined) return undefined;
+    return (await this.readUndo(idx)).map((txUndo) =>
+      txUndo.map((c) => ({
+        value: c.out.value,
+        scriptPubKey: c.out.scriptPubKey,
+        height: c.height,
+        isCoinbase: c.isCoinbase,
+      })),
+    );
   }
 
   /** Syncs the block files, then writes changed index entries in one synced batch. */

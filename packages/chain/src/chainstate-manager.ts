@@ -17,13 +17,12 @@ import { type ChainTip, getChainTips } from './chain-tips.js';
 import { type CoinStatsHashType, type CoinsStats, computeCoinsStats } from './coin-stats.js';
 import { BlockCandidates } from './block-candidates.js';
 import type { BlockIndex } from './block-index.js';
-import { BlockManager } from './block-manager.js';
+import { BlockManager, type SpentOutput } from './block-manager.js';
 import {
   BLOCK_FAILED_CHILD,
   BLOCK_FAILED_MASK,
   BLOCK_FAILED_VALID,
   BLOCK_HAVE_DATA,
-  BLOCK_HAVE_UNDO,
   BLOCK_VALID_SCRIPTS,
   BLOCK_VALID_TRANSACTIONS,
 } from './block-status.js';
@@ -36,7 +35,6 @@ import {
 } from './check-block.js';
 import { CoinsViewCache } from './coins-view-cache.js';
 import { connectBlock, disconnectBlock } from './connect-block.js';
-import { loadExternalBlockFile } from './load-block-file.js';
 import { prepareReindex, reindexPending, runReindex, wipeChainstate } from './reindex.js';
 import { OperatorControls } from './operator-controls.js';
 import { replayBlocks } from './replay-blocks.js';
@@ -147,21 +145,7 @@ export class ChainstateManager {
       opts.logger.warning('no script verifier: block scripts are not checked', 'validation');
     }
     await cm.start();
-    if (reindex) {
-      await runReindex(
-        opts.datadir,
-        reindexFiles,
-        async (blocks, name) => {
-          const file = await blocks.open(name);
-          try {
-            await loadExternalBlockFile(cm, file, { clock: opts.clock, logger: opts.logger });
-          } finally {
-            await file.close();
-          }
-        },
-        opts,
-      );
-    }
+    if (reindex) await runReindex(cm, opts.datadir, reindexFiles, opts);
     return cm;
   }
 
@@ -233,25 +217,9 @@ export class ChainstateManager {
     return this.blockman.readRawBlock(idx);
   }
 
-  /**
-   * The outputs each non-coinbase transaction of a connected block spent, from its undo data
-   * (getblock verbosity 3, getblockstats); undefined when the block has no undo data.
-   */
-  async readBlockSpentOutputs(
-    idx: BlockIndex,
-  ): Promise<
-    { value: bigint; scriptPubKey: Uint8Array; height: number; isCoinbase: boolean }[][] | undefined
-  > {
-    if ((idx.status & BLOCK_HAVE_UNDO) === 0 || idx.prev === undefined) return undefined;
-    const undo = await this.blockman.readUndo(idx);
-    return undo.map((txUndo) =>
-      txUndo.map((c) => ({
-        value: c.out.value,
-        scriptPubKey: c.out.scriptPubKey,
-        height: c.height,
-        isCoinbase: c.isCoinbase,
-      })),
-    );
+  /** What each non-coinbase transaction of a connected block spent (getblock 3, getblockstats). */
+  readBlockSpentOutputs(idx: BlockIndex): Promise<SpentOutput[][] | undefined> {
+    return this.blockman.readSpentOutputs(idx);
   }
 
   /** Core's IsInitialBlockDownload: latches to false once the tip is recent and has enough work. */

@@ -15,6 +15,8 @@
  */
 import type { Clock, Logger } from '@bitcoind-lite/runtime';
 import type { Dir } from '@bitcoind-lite/storage';
+import type { ChainstateManager } from './chainstate-manager.js';
+import { loadExternalBlockFile } from './load-block-file.js';
 
 const MARKER = 'reindex-in-progress';
 const SUFFIX = '.reindex';
@@ -47,18 +49,23 @@ export async function prepareReindex(datadir: Dir, logger: Logger): Promise<stri
   return (await blocks.list()).filter((n) => n.endsWith(SUFFIX)).sort();
 }
 
-/** Imports each renamed file with `importFile`, then removes them and the marker. */
+/** Imports each renamed file into `cm` (as loadblock does), then removes them and the marker. */
 export async function runReindex(
+  cm: ChainstateManager,
   datadir: Dir,
   files: string[],
-  importFile: (blocks: Dir, name: string) => Promise<void>,
   deps: { clock: Clock; logger: Logger },
 ): Promise<void> {
   const blocks = await datadir.subdir('blocks');
   const startMs = deps.clock.monotonicMs();
   for (const name of files) {
     deps.logger.info(`Reindexing block file ${name.slice(0, -SUFFIX.length)}...`);
-    await importFile(blocks, name);
+    const file = await blocks.open(name);
+    try {
+      await loadExternalBlockFile(cm, file, { clock: deps.clock, logger: deps.logger });
+    } finally {
+      await file.close();
+    }
   }
   for (const name of files) await blocks.remove(name);
   await blocks.remove(MARKER);
