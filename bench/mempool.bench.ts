@@ -3,10 +3,9 @@
  * tiny-secp256k1 verifier the node uses) on a 10,000-transaction workload of independent
  * P2WPKH spends, and block template selection time over that full mempool.
  */
-import { OutPoint } from '@bitcoind-lite/consensus';
-import { verifyInput } from '../packages/consensus/src/script/index.js';
+import { OutPoint, verifyInput } from '@bitcoind-lite/consensus';
 import { createTinySecp256k1Verifier } from '../apps/node/src/tiny-secp256k1-verifier.js';
-import { Mempool } from '../packages/mempool/src/index.js';
+import { Mempool } from '@bitcoind-lite/mempool';
 import { pay, setup, signTx, type SpendInput } from '../packages/mempool/test/harness.js';
 import type { Report } from './run.js';
 
@@ -42,7 +41,11 @@ export async function run(report: Report): Promise<void> {
   const txs = [];
   for (const s of splits) {
     for (let v = 0; v < PER_SPLIT; v++) {
-      const input: SpendInput = { outpoint: new OutPoint(s.txid(), v), out: s.vout[v]!, key: env.key };
+      const input: SpendInput = {
+        outpoint: new OutPoint(s.txid(), v),
+        out: s.vout[v]!,
+        key: env.key,
+      };
       txs.push(pay(input, env.key.p2wpkh, 200n + BigInt((v * 7919) % 5000)));
     }
   }
@@ -56,5 +59,10 @@ export async function run(report: Report): Promise<void> {
   const t1 = performance.now();
   const sel = mempool.selectForBlock();
   const selectMs = performance.now() - t1;
-  report('selectForBlock over full mempool', selectMs, 'ms', `${sel.length} of ${mempool.size()} txs selected`);
+  report(
+    'selectForBlock over full mempool',
+    selectMs,
+    'ms',
+    `${sel.length} of ${mempool.size()} txs selected`,
+  );
 }

@@ -6,7 +6,9 @@
  */
 import type { ChainParams } from '@bitcoind-lite/consensus';
 import type { BlockIndex, ChainstateManager } from '@bitcoind-lite/chain';
+import type { P2PMempool } from '@bitcoind-lite/p2p';
 import {
+  FeeRate,
   Mempool,
   type MempoolChainView,
   type MempoolScriptVerifier,
@@ -136,4 +138,18 @@ export async function startMempool(o: MempoolSetup): Promise<{
   ];
   await mempool.load();
   return { mempool, unsubscribe: () => offs.forEach((off) => off()) };
+}
+
+/** The mempool as P2P transaction relay reads it (packages/p2p's P2PMempool). */
+export function p2pMempoolView(mempool: Mempool): P2PMempool {
+  return {
+    acceptToMemoryPool: (tx) => mempool.acceptToMemoryPool(tx),
+    lookupTx: (hashHex, byWtxid) => {
+      const e = byWtxid ? mempool.pool.getByWtxid(hashHex) : mempool.pool.get(hashHex);
+      if (e === undefined) return undefined;
+      return { tx: e.tx, feeRateSatPerKvB: FeeRate.fromFee(e.feeSats, e.vsize).satPerKvB };
+    },
+    minFeeRateSatPerKvB: () => mempool.mempoolMinFee().satPerKvB,
+    size: () => mempool.size(),
+  };
 }

@@ -30,7 +30,7 @@ import { consensusNetwork, networkDirName } from './network-dir.js';
 import { peersRpcView } from './peers-rpc-view.js';
 import { createTinySecp256k1Verifier } from './tiny-secp256k1-verifier.js';
 import { argBool, argList, argNumber, argString } from './node-args.js';
-import { startMempool } from './mempool-setup.js';
+import { p2pMempoolView, startMempool } from './mempool-setup.js';
 import { testBlockValidity } from './test-block-validity.js';
 import { TxIndex } from './tx-index.js';
 import type { Mempool } from '@bitcoind-lite/mempool';
@@ -153,6 +153,7 @@ export class Node {
       logger,
       connect,
       addnode: argList(args, 'addnode'),
+      mempool: p2pMempoolView(mempool),
       // peers.dat and banlist.json live in the network folder, as Core keeps them.
       datadir: netDir,
       maxConnections: argNumber(args, 'maxconnections', 125),
@@ -174,6 +175,7 @@ export class Node {
       peers: peersRpcView(peers, caps.connector),
       mempool,
       txMempool: mempool,
+      relayTransaction: (tx) => peers.relayTransaction(tx),
       ...(node.txIndex !== undefined && { txIndex: node.txIndex }),
       testBlockValidity: (block) =>
         testBlockValidity(block, { chainman, params, clock: caps.clock, scriptVerifier }),

@@ -207,8 +207,12 @@ export function registerMempoolCommands(
           );
         }
       }
-      // Already in the mempool: nothing to submit (Core would re-announce it).
-      if (mempool.pool.getByTxid(txid) !== undefined) return tx.txidHex();
+      // Already in the mempool: nothing to submit, but announce it again as Core does.
+      const inPool = mempool.pool.getByTxid(txid);
+      if (inPool !== undefined) {
+        ctx.relayTransaction?.(inPool.tx);
+        return tx.txidHex();
+      }
 
       if (maxFee > 0n) {
         const test = await mempool.acceptToMemoryPool(tx, { testAccept: true });
@@ -223,6 +227,7 @@ export function registerMempoolCommands(
       const r = await mempool.acceptToMemoryPool(tx);
       if (!r.valid) throw atmpError(r);
       mempool.pool.unbroadcast.add(tx.txidHex());
+      ctx.relayTransaction?.(tx);
       return tx.txidHex();
     },
   });

@@ -169,6 +169,8 @@ export interface NodeContext {
   readonly txMempool?: Mempool;
   /** Present with `-txindex`. */
   readonly txIndex?: RpcTxIndex;
+  /** Announces a transaction to peers (Core's RelayTransaction, for sendrawtransaction). */
+  readonly relayTransaction?: (tx: Transaction) => void;
   /** Core's TestBlockValidity on the tip, for getblocktemplate proposals (BIP23). */
   readonly testBlockValidity?: (block: Block) => Promise<RpcValidationState>;
 }
