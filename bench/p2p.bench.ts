@@ -15,6 +15,7 @@ import {
 } from '../packages/p2p/src/index.js';
 import { MemChain } from '../packages/p2p/test/helpers/mem-chain.js';
 import { startNode } from '../packages/p2p/test/helpers/node.js';
+import { TestNode } from '../test/framework/test-node.js';
 import type { Report } from './run.js';
 
 function timeIt(minMs: number, fn: () => void): { ops: number; ms: number } {
@@ -80,4 +81,31 @@ export async function run(report: Report): Promise<void> {
   report('sync 2,000 blocks over 127.0.0.1 (in-memory chain)', (2000 * 1000) / ms, 'blocks/s');
   await b.stop();
   await a.stop();
+
+  await realNodeSync(report, 10_000);
+}
+
+/**
+ * Node-to-node sync between two real node processes over 127.0.0.1: the first mines a regtest
+ * chain, the second starts with `connect=` to it; timed from the second's start to its tip.
+ */
+async function realNodeSync(report: Report, blocks: number): Promise<void> {
+  const ADDR = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
+  const a = await TestNode.start({ outbound: false });
+  const nodes = [a];
+  try {
+    for (let done = 0; done < blocks; done += 1000) await a.rpc('generatetoaddress', 1000, ADDR);
+    const start = performance.now();
+    const b = await TestNode.start({ args: { connect: [`127.0.0.1:${a.p2pPort}`] }, noP2P: true });
+    nodes.push(b);
+    await b.waitFor(async () => (await b.rpc<number>('getblockcount')) === blocks, 'sync', 600_000);
+    const ms = performance.now() - start;
+    report(
+      `sync ${blocks.toLocaleString('en')} regtest blocks, two node processes over 127.0.0.1`,
+      (blocks * 1000) / ms,
+      'blocks/s',
+    );
+  } finally {
+    for (const n of nodes) await n.stop();
+  }
 }
