@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Block,
+  OutPoint,
   Transaction,
   concatBytes,
   getBlockSubsidy,
@@ -322,6 +323,94 @@ describe('chainstate reject reasons over submitblock', () => {
     const good = buildBlockOn(parent, params, { txs: [ok], feesSats: 1000n, extraNonce: 1 });
     expect(await submit(node, good)).toBe(null);
     expect(await node.rpc('getbestblockhash')).toBe(good.hashHex());
+  });
+
+  // ---- The other reasons packages/chain raises ----
+
+  it('bad-txnmrklroot: the header commits to other transactions', async () => {
+    const parent = await tipRef(node);
+    const good = buildBlockOn(parent, params);
+    const other = buildBlockOn(parent, params, { extraNonce: 5 });
+    const bad = assembleBlock(parent, good.txs, params, {
+      merkleRoot: other.header.merkleRoot,
+      time: parent.time + 600,
+    });
+    expect(await submitExpectTipUnchanged(bad)).toBe('bad-txnmrklroot');
+  });
+
+  it('CheckTransaction reasons inside a block', async () => {
+    const MAX_MONEY = 21_000_000n * 100_000_000n;
+    const parent = await tipRef(node);
+    const base = spendTx([coin(17)], 1000n);
+    const withOutputs = (vout: { value: bigint; scriptPubKey: Uint8Array }[]): Transaction =>
+      new Transaction(base.version, base.vin, vout, 0);
+    const cases: [Transaction, string][] = [
+      [withOutputs([]), 'bad-txns-vout-empty'],
+      [withOutputs([{ value: -1n, scriptPubKey: OP_TRUE_SCRIPT }]), 'bad-txns-vout-negative'],
+      [
+        withOutputs([{ value: MAX_MONEY + 1n, scriptPubKey: OP_TRUE_SCRIPT }]),
+        'bad-txns-vout-toolarge',
+      ],
+      [
+        withOutputs([
+          { value: MAX_MONEY, scriptPubKey: OP_TRUE_SCRIPT },
+          { value: 1n, scriptPubKey: OP_TRUE_SCRIPT },
+        ]),
+        'bad-txns-txouttotal-toolarge',
+      ],
+      [
+        new Transaction(
+          2,
+          [{ ...base.vin[0]!, prevout: OutPoint.null() }, { ...base.vin[0]! }],
+          base.vout,
+          0,
+        ),
+        'bad-txns-prevout-null',
+      ],
+    ];
+    for (const [tx, reason] of cases) {
+      const block = buildBlockOn(parent, params, { txs: [tx] });
+      expect(await submitExpectTipUnchanged(block)).toBe(reason);
+    }
+  });
+
+  it('bad-cb-length: a coinbase scriptSig over 100 bytes', async () => {
+    const parent = await tipRef(node);
+    const scriptSig = concatBytes(
+      pushScriptNumber(parent.height + 1),
+      Uint8Array.of(0x4c, 98),
+      new Uint8Array(98),
+    );
+    expect(scriptSig.length).toBeGreaterThan(100);
+    const block = buildBlockOn(parent, params, { coinbaseScriptSig: scriptSig });
+    expect(await submitExpectTipUnchanged(block)).toBe('bad-cb-length');
+  });
+
+  it('bad-version: a version 1 block after BIP34/65/66', async () => {
+    const parent = await tipRef(node);
+    expect(await submitExpectTipUnchanged(buildBlockOn(parent, params, { version: 1 }))).toBe(
+      'bad-version(0x00000001)',
+    );
+  });
+
+  it('prev-blk-not-found: a block whose parent is unknown', async () => {
+    const parent = await tipRef(node);
+    const orphan = buildBlockOn({ ...parent, hash: new Uint8Array(32).fill(9) }, params);
+    expect(await submitExpectTipUnchanged(orphan)).toBe('prev-blk-not-found');
+  });
+
+  it('bad-prevblk: a block on an invalid parent', async () => {
+    const parent = await tipRef(node);
+    const invalid = buildBlockOn(parent, params, {
+      coinbaseValue: getBlockSubsidy(parent.height + 1, params) + 9n,
+      extraNonce: 11,
+    });
+    expect(await submitExpectTipUnchanged(invalid)).toBe('bad-cb-amount');
+    const child = buildBlockOn(
+      { hash: invalid.hash(), height: parent.height + 1, time: invalid.header.time },
+      params,
+    );
+    expect(await submitExpectTipUnchanged(child)).toBe('bad-prevblk');
   });
 
   it('an invalid block shows in getchaintips as invalid and is not accepted again', async () => {
