@@ -86,7 +86,7 @@ describe('AddrMan', () => {
     expect(Buffer.from(back.key).equals(Buffer.from(am.key))).toBe(true);
 
     const bytes = readFileSync(join(dir, 'peers.dat'));
-    bytes[bytes.length - 40] ^= 1;
+    bytes[bytes.length - 40] = bytes[bytes.length - 40]! ^ 1;
     writeFileSync(join(dir, 'peers.dat'), bytes);
     const bad = await loadPeersDat(fsDir(dir), MAGIC, {
       random: osRandom,
