@@ -289,18 +289,33 @@ export class ChainstateManager {
 
   // ---- blocks ----
 
+  /**
+   * Core's ProcessNewBlock. `syncIndex: false` (block import) leaves the block index batch to
+   * the next flush instead of syncing it for every block: still crash-safe, since a flush always
+   * writes block files, then the index, then the coins; a crash only forgets the unflushed tail.
+   */
   async processNewBlock(
     block: Block,
-    opts: { forceProcessing?: boolean } = {},
+    opts: { forceProcessing?: boolean; syncIndex?: boolean } = {},
   ): Promise<{ state: ValidationState; isNew: boolean; index?: BlockIndex }> {
     return this.exclusive(async () => {
       // Context-free checks first; a failure here is not recorded against the hash, since the
       // same header may come with a correct body later.
       const cs = checkBlock(block, this.params);
-      if (!cs.valid) return { state: cs, isNew: false };
+      if (!cs.valid) {
+        this.logger.debug(
+          'validation',
+          `ProcessNewBlock: CheckBlock FAILED (${stateToString(cs)})`,
+        );
+        return { state: cs, isNew: false };
+      }
 
       const acc = await this.acceptBlock(block, opts.forceProcessing ?? true);
       if (!acc.state.valid || acc.idx === undefined) {
+        this.logger.debug(
+          'validation',
+          `ProcessNewBlock: AcceptBlock FAILED (${stateToString(acc.state)})`,
+        );
         return acc.idx === undefined
           ? { state: acc.state, isNew: false }
           : { state: acc.state, isNew: false, index: acc.idx };
@@ -308,7 +323,7 @@ export class ChainstateManager {
       const idx = acc.idx;
 
       const as = await this.activateBestChain();
-      await this.blockman.flush();
+      if (opts.syncIndex !== false) await this.blockman.flush();
       await this.maybeFlushCoins();
       const checked = this.checkedStates.get(idx);
       this.checkedStates.clear();

@@ -62,7 +62,8 @@ export async function loadExternalBlockFile(
       }
       const known = cm.lookup(b.hash());
       if (known === undefined || known.nTx === 0) {
-        const r = await cm.processNewBlock(b, { forceProcessing: true });
+        // The index is synced by the periodic coins flush and the final flush, not per block.
+        const r = await cm.processNewBlock(b, { forceProcessing: true, syncIndex: false });
         loaded++;
         if (!r.state.valid) {
           rejected++;
