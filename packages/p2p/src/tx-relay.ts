@@ -18,6 +18,7 @@
  * any peer (Core serves only what it announced, or what is older than its last inv).
  */
 import type { Transaction } from '@bitcoind-lite/consensus';
+import { randomInt } from '@bitcoind-lite/entropy';
 import type { P2PMempool } from './mempool-view.js';
 import {
   isTxInv,
@@ -41,6 +42,9 @@ export const INVENTORY_BROADCAST_MAX = 1000;
 export const GETDATA_TX_INTERVAL_MS = 60_000;
 /** Core's AVG_FEEFILTER_BROADCAST_INTERVAL. */
 export const AVG_FEEFILTER_BROADCAST_INTERVAL_MS = 10 * 60_000;
+/** Core's MAX_FEEFILTER_CHANGE_DELAY: a big fee filter change is announced within this. */
+const MAX_FEEFILTER_CHANGE_DELAY_MS = 5 * 60 * 1000;
+
 /** MAX_MONEY in sat/kvB: the feefilter Core sends during initial block download. */
 const MAX_MONEY_SATS = 21_000_000n * 100_000_000n;
 
@@ -187,16 +191,29 @@ export class TxRelay {
     if (items.length > 0) this.ctx.send(peer, { type: 'inv', items });
   }
 
-  /** Core's MaybeSendFeefilter (BIP133). */
+  /**
+   * Core's MaybeSendFeefilter (BIP133): MAX_MONEY while in initial block download, so peers send
+   * no transactions yet; on leaving it, the real filter goes out at once (else a peer would wait
+   * ~10 minutes to start relaying); a large change is sent within 5 minutes.
+   */
   private maybeSendFeefilter(peer: Peer, now: number): void {
-    if (peer.version < 70013 || now < peer.nextFeeFilterSendMs) return;
-    const fee = this.ctx.chain.isInitialBlockDownload()
-      ? MAX_MONEY_SATS
-      : this.mempool!.minFeeRateSatPerKvB();
-    peer.nextFeeFilterSendMs =
-      now + poissonDelayMs(this.ctx.random, AVG_FEEFILTER_BROADCAST_INTERVAL_MS);
-    if (fee === peer.feeFilterSentSatPerKvB) return;
-    peer.feeFilterSentSatPerKvB = fee;
-    this.ctx.send(peer, { type: 'feefilter', feeRateSatPerKvB: fee });
+    if (peer.version < 70013) return;
+    const ibd = this.ctx.chain.isInitialBlockDownload();
+    const current = ibd ? MAX_MONEY_SATS : this.mempool!.minFeeRateSatPerKvB();
+    if (!ibd && peer.feeFilterSentSatPerKvB === MAX_MONEY_SATS) peer.nextFeeFilterSendMs = 0;
+    if (now >= peer.nextFeeFilterSendMs) {
+      if (current !== peer.feeFilterSentSatPerKvB) {
+        peer.feeFilterSentSatPerKvB = current;
+        this.ctx.send(peer, { type: 'feefilter', feeRateSatPerKvB: current });
+      }
+      peer.nextFeeFilterSendMs =
+        now + poissonDelayMs(this.ctx.random, AVG_FEEFILTER_BROADCAST_INTERVAL_MS);
+      return;
+    }
+    const sent = peer.feeFilterSentSatPerKvB;
+    const changedALot = current * 4n < sent * 3n || current * 3n > sent * 4n;
+    if (now + MAX_FEEFILTER_CHANGE_DELAY_MS < peer.nextFeeFilterSendMs && changedALot) {
+      peer.nextFeeFilterSendMs = now + randomInt(this.ctx.random, MAX_FEEFILTER_CHANGE_DELAY_MS);
+    }
   }
 }
