@@ -15,6 +15,7 @@ import { dnsSeedsFor, PeerManager, PROTOCOL_VERSION, USER_AGENT } from '@bitcoin
 import { RpcServer } from '@bitcoind-lite/rpc';
 import {
   registerBlockTemplateCommands,
+  registerBlockFilterCommands,
   registerMempoolCommands,
   registerRawTransactionCommands,
   registerBlockchainCommands,
@@ -33,6 +34,7 @@ import { argBool, argList, argNumber, argString } from './node-args.js';
 import { p2pMempoolView, startMempool } from './mempool-setup.js';
 import { testBlockValidity } from './test-block-validity.js';
 import { TxIndex } from './tx-index.js';
+import { BlockFilterIndex } from './block-filter-index.js';
 import type { Mempool } from '@bitcoind-lite/mempool';
 
 export const CLIENT_VERSION = 'v0.1.0';
@@ -53,6 +55,7 @@ export class Node {
     private peers: PeerManager | undefined,
     private mempool?: { mempool: Mempool; unsubscribe: () => void },
     private txIndex?: TxIndex,
+    private blockFilterIndex?: BlockFilterIndex,
   ) {
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
@@ -118,6 +121,12 @@ export class Node {
     node.txIndex = argBool(args, 'txindex', false)
       ? await TxIndex.open(netDir, chainman, logger)
       : undefined;
+    // -blockfilterindex=1 or =basic: BIP158 basic filters (the only type Core defines).
+    const filterIndexArg = argString(args, 'blockfilterindex');
+    node.blockFilterIndex =
+      filterIndexArg === '1' || filterIndexArg === 'basic' || filterIndexArg === 'true'
+        ? await BlockFilterIndex.open(netDir, chainman, logger)
+        : undefined;
 
     rpc.table.setWarmup('Verifying blocks…');
     if (caps.loadblock.length > 0) {
@@ -189,6 +198,10 @@ export class Node {
     registerMempoolCommands(rpc.table, ctx, { mempoolPath: `${netDir.description}/mempool.dat` });
     registerRawTransactionCommands(rpc.table, ctx);
     registerBlockTemplateCommands(rpc.table, ctx);
+    registerBlockFilterCommands(rpc.table, {
+      chainman,
+      blockFilterIndexes: node.blockFilterIndex ? [node.blockFilterIndex] : [],
+    });
 
     const tip = chainman.activeChain.tip();
     logger.info(`init message: Done loading (height=${tip.height} best=${tip.hashHex})`);
@@ -211,6 +224,7 @@ export class Node {
           });
         }
         await this.txIndex?.close();
+        await this.blockFilterIndex?.close();
         await this.chainman?.close();
         this.logger.info('Shutdown: done');
       } finally {

@@ -9,3 +9,4 @@ export * from './mempool.js';
 export * from './rawtransaction.js';
 export * from './rawtransaction-util.js';
 export * from './mining-template.js';
+export * from './blockfilter.js';
