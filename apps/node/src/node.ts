@@ -21,6 +21,7 @@ import {
   registerBlockchainCommands,
   registerChainstateCommands,
   registerMiningCommands,
+  registerMockTimeCommands,
   registerNetworkCommands,
   type NodeContext,
 } from '@bitcoind-lite/rpc/methods';
@@ -198,6 +199,7 @@ export class Node {
     registerMempoolCommands(rpc.table, ctx, { mempoolPath: `${netDir.description}/mempool.dat` });
     registerRawTransactionCommands(rpc.table, ctx);
     registerBlockTemplateCommands(rpc.table, ctx);
+    registerMockTimeCommands(rpc.table, { network: params.network, clock: caps.clock });
     registerBlockFilterCommands(rpc.table, {
       chainman,
       blockFilterIndexes: node.blockFilterIndex ? [node.blockFilterIndex] : [],

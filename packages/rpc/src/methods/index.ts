@@ -10,3 +10,4 @@ export * from './rawtransaction.js';
 export * from './rawtransaction-util.js';
 export * from './mining-template.js';
 export * from './blockfilter.js';
+export * from './control-mocktime.js';
