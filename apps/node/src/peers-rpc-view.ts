@@ -16,6 +16,18 @@ import type { RpcPeerInfoSource } from '@bitcoind-lite/rpc/methods';
 /** NODE_NETWORK | NODE_WITNESS | NODE_NETWORK_LIMITED, as a full node offers (Core's defaults). */
 export const LOCAL_SERVICES = 1n | 8n | 1024n;
 
+/**
+ * Core's g_reachable_nets as init sets it: ipv4 and ipv6 are reachable; onion only through a
+ * proxy (a `!socks5` grant, as Core's -proxy/-onion); i2p needs -i2psam and cjdns
+ * -cjdnsreachable, neither of which we have. -onlynet then removes every network it does not name.
+ */
+function isReachable(peers: PeerManager, connector: Connector, network: string): boolean {
+  if (!peers.connman.isReachable(network)) return false;
+  if (network === 'ipv4' || network === 'ipv6') return true;
+  if (network === 'onion') return connector.proxy !== '';
+  return false;
+}
+
 export function peersRpcView(peers: PeerManager, connector: Connector): RpcPeerInfoSource {
   return {
     getPeerInfo: () => peers.getPeerInfo() as unknown as Record<string, unknown>[],
@@ -51,8 +63,8 @@ export function peersRpcView(peers: PeerManager, connector: Connector): RpcPeerI
     localServices: () => LOCAL_SERVICES,
     networkActive: () => true,
     proxy: () => connector.proxy,
-    isReachable: (network) => peers.connman.isReachable(network),
-    isLimited: (network) => !peers.connman.isReachable(network),
+    isReachable: (network) => isReachable(peers, connector, network),
+    isLimited: (network) => !isReachable(peers, connector, network),
     disconnectNode: (address, nodeId) => peers.connman.disconnectNode(address, nodeId),
     totals: () => peers.connman.totals(),
     setBan: (text, command, bantimeSec, absolute) => {

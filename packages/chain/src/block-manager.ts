@@ -97,6 +97,16 @@ export class BlockManager {
     return this.byHash.size;
   }
 
+  /** Core's CalculateCurrentUsage: bytes of every blk*.dat and rev*.dat file, headers included. */
+  calculateCurrentUsage(): number {
+    let total = 0;
+    for (let n = 0; n <= this.files.lastBlockFile; n++) {
+      const info = this.files.fileInfo(n);
+      if (info !== undefined) total += info.sizeBytes + info.undoSizeBytes;
+    }
+    return total;
+  }
+
   all(): IterableIterator<BlockIndex> {
     return this.byHash.values();
   }

@@ -222,6 +222,11 @@ export class ChainstateManager {
     return this.blockman.readSpentOutputs(idx);
   }
 
+  /** Bytes used by block and undo files (getblockchaininfo size_on_disk). */
+  sizeOnDisk(): number {
+    return this.blockman.calculateCurrentUsage();
+  }
+
   /** Core's IsInitialBlockDownload: latches to false once the tip is recent and has enough work. */
   isInitialBlockDownload(): boolean {
     if (this.ibdLatchedOff) return false;

@@ -324,7 +324,7 @@ export function writeJson(v: unknown, indent = 0, level = 0): string {
       if (!Number.isFinite(v)) throw new TypeError(`writeJson: non-finite number ${v}`);
       // UniValue prints doubles with 16 significant digits (setprecision(16)): difficulty on
       // regtest is 4.656542373906925e-10 there, where JS's shortest form has 17 digits.
-      return Number.isInteger(v) ? JSON.stringify(v) : JSON.stringify(Number(v.toPrecision(16)));
+      return Number.isInteger(v) && Math.abs(v) < 1e16 ? JSON.stringify(v) : formatDouble(v);
     case 'object':
       break;
     default:
@@ -347,4 +347,21 @@ export function writeJson(v: unknown, indent = 0, level = 0): string {
     items.push(`${pad}${quote(k)}:${indent > 0 ? ' ' : ''}${writeJson(o[k], indent, level + 1)}`);
   }
   return `{${nl}${items.join(`,${nl}`)}${items.length > 0 ? nl : ''}${closePad}}`;
+}
+
+/**
+ * A double as UniValue's setFloat writes it (an ostream with setprecision(16), i.e. printf's
+ * %.16g): exponent form below 1e-4 or from 1e16 on, with at least two exponent digits
+ * (4.402501941853555e-07), trailing zeros dropped.
+ */
+export function formatDouble(v: number): string {
+  if (v === 0) return '0';
+  const [mantissa, expText] = v.toExponential(15).split('e') as [string, string];
+  const exp = Number(expText);
+  const trim = (t: string): string => (t.includes('.') ? t.replace(/\.?0+$/, '') : t);
+  if (exp < -4 || exp >= 16) {
+    const sign = exp < 0 ? '-' : '+';
+    return `${trim(mantissa)}e${sign}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  return trim(v.toFixed(Math.max(0, 15 - exp)));
 }

@@ -46,6 +46,10 @@ export interface RpcParam {
   usage?: string;
   /** Left out of help, as Core's RPCArgOptions.hidden (e.g. `stop`'s test-only `wait`). */
   hidden?: boolean;
+  /** What help prints as the default when it is not the JSON of `default` ("one month"). */
+  defaultHint?: string;
+  /** The type help prints when the checked type is looser than Core's ("json array"). */
+  helpType?: string;
 }
 
 export type JsonRpcVersion = 1 | 2;
@@ -213,13 +217,8 @@ export class RpcTable {
     if (this.methods.has(method.name)) {
       throw new Error(`RpcTable: method ${method.name} is already registered`);
     }
-    let seenOptional = false;
-    for (const p of method.params) {
-      if (p.optional || p.default !== undefined) seenOptional = true;
-      else if (seenOptional) {
-        throw new Error(`RpcTable: ${method.name}: required ${p.name} follows an optional one`);
-      }
-    }
+    // A required parameter may follow optional ones, as in Core's prioritisetransaction
+    // (txid, dummy, fee_delta): the count check then requires every position up to it.
     this.methods.set(method.name, method);
   }
 
@@ -330,36 +329,58 @@ export class RpcTable {
     return out;
   }
 
-  /** Core's RPCHelpMan::ToString, in outline: usage, description, arguments, result, examples. */
+  /** Core's RPCHelpMan::ToString: usage, description, arguments, result, examples. */
   helpText(method: RpcMethod): string {
-    const usage = [method.name];
-    let opened = false;
-    const shown = method.params.filter((p) => !p.hidden);
-    for (const p of shown) {
+    // Core's usage line: optional runs in "( ... )", closed again before a required argument
+    // (prioritisetransaction "txid" ( dummy ) fee_delta); hidden arguments end the line.
+    let usage = method.name;
+    let wasOptional = false;
+    const shown: RpcParam[] = [];
+    for (const p of method.params) {
+      if (p.hidden) break;
+      shown.push(p);
       const optional = p.optional || p.default !== undefined;
-      if (optional && !opened) {
-        usage.push('(');
-        opened = true;
+      usage += ' ';
+      if (optional) {
+        if (!wasOptional) usage += '( ';
+        wasOptional = true;
+      } else {
+        if (wasOptional) usage += ') ';
+        wasOptional = false;
       }
       const quoted = p.type === 'string' || p.type === 'hex';
-      usage.push(p.usage ?? (quoted ? `"${primaryName(p)}"` : primaryName(p)));
+      usage += p.usage ?? (quoted ? `"${primaryName(p)}"` : primaryName(p));
     }
-    if (opened) usage.push(')');
-    let text = `${usage.join(' ')}\n\n${method.description.trim()}\n`;
+    if (wasOptional) usage += ' )';
+    let text = `${usage}\n\n${method.description.trim()}\n`;
     if (shown.length > 0) {
       text += '\nArguments:\n';
+      // Core's Sections::ToString: the left column padded to the widest entry plus four.
+      const lefts = shown.map((p, i) => `${i + 1}. ${primaryName(p)}`);
+      const width = Math.max(...lefts.map((l) => l.length)) + 4;
       shown.forEach((p, i) => {
         const optional = p.optional || p.default !== undefined;
         let req = 'required';
         if (optional) {
-          req = p.default === undefined ? 'optional' : `optional, default=${writeJson(p.default)}`;
+          const shownDefault =
+            p.defaultHint ?? (p.default === undefined ? undefined : writeJson(p.default));
+          req = shownDefault === undefined ? 'optional' : `optional, default=${shownDefault}`;
         }
-        const desc = p.description ? ` ${p.description}` : '';
-        text += `${i + 1}. ${primaryName(p)}    (${helpTypeName(p.type)}, ${req})${desc}\n`;
+        const lines = (p.description ?? '').split('\n');
+        const first = lines[0] ? ` ${lines[0]}` : '';
+        text += `${lefts[i]!.padEnd(width)}(${p.helpType ?? helpTypeName(p.type)}, ${req})${first}\n`;
+        for (const more of lines.slice(1)) text += `${' '.repeat(width)}${more}\n`;
       });
     }
-    if (method.result !== undefined) text += `\nResult:\n${method.result.trim()}\n`;
-    if (method.examples !== undefined) text += `\nExamples:\n${method.examples.trim()}\n`;
+    if (method.result !== undefined) {
+      // Several results ("Result (for verbosity = 0):" ...) carry their own headers.
+      const result = method.result.trim();
+      text += result.startsWith('Result') ? `\n${result}\n` : `\nResult:\n${result}\n`;
+    }
+    if (method.examples !== undefined) {
+      // Core ends the help with the examples and their final newline.
+      return `${text}\nExamples:\n${method.examples.replace(/\n+$/, '')}\n`;
+    }
     return text.trimEnd();
   }
 
@@ -392,6 +413,19 @@ export class RpcTable {
     }
     return out.replace(/\n$/, '');
   }
+}
+
+/** Core's HelpExampleCli: one "> bitcoin-cli" line. */
+export function exampleCli(method: string, args: string): string {
+  return `> bitcoin-cli ${method} ${args}\n`;
+}
+
+/** Core's HelpExampleRpc: the same call as a curl command with a JSON-RPC 2.0 body. */
+export function exampleRpc(method: string, args: string): string {
+  return (
+    `> curl --user myusername --data-binary '{"jsonrpc": "2.0", "id": "curltest", "method": "${method}", "params": [${args}]}'` +
+    ` -H 'content-type: application/json' http://127.0.0.1:8332/\n`
+  );
 }
 
 /** For handlers that accept an options object: reads a member that may be absent. */

@@ -126,8 +126,9 @@ describe('wrong parameter count (RPC_MISC_ERROR with the help text)', () => {
     expect(lines[0]).toBe('typed "str" ( num flag obj arr )');
     expect(lines[1]).toBe('');
     expect(lines[2]).toBe('Checks parameter types.');
-    expect(r.json.error.message).toContain('\nArguments:\n1. str    (string, required)\n');
-    expect(r.json.error.message).toContain('5. arr    (json array, optional, default=[])');
+    // Core's Sections::ToString pads the left column to the widest entry ("3. flag") plus four.
+    expect(r.json.error.message).toContain('\nArguments:\n1. str     (string, required)\n');
+    expect(r.json.error.message).toContain('5. arr     (json array, optional, default=[])');
   });
 
   it('answers too many with the same help', async () => {

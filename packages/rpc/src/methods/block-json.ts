@@ -84,28 +84,14 @@ export function blockToJson(
             ...(i > 0 && spent?.[i - 1] !== undefined ? { spentOutputs: spent[i - 1]! } : {}),
           }),
         );
-  const json: Record<string, unknown> = {
-    hash: header['hash'],
-    confirmations: header['confirmations'],
-    size: block.totalSize(),
-    strippedsize: block.baseSize(),
-    weight: block.weight(),
-    height: header['height'],
-    version: header['version'],
-    versionHex: header['versionHex'],
-    merkleroot: header['merkleroot'],
-    tx: txs,
-    time: header['time'],
-    mediantime: header['mediantime'],
-    nonce: header['nonce'],
-    bits: header['bits'],
-    target: header['target'],
-    difficulty: header['difficulty'],
-    chainwork: header['chainwork'],
-    nTx: block.txs.length,
-  };
-  if (header['previousblockhash'] !== undefined)
-    json['previousblockhash'] = header['previousblockhash'];
-  if (header['nextblockhash'] !== undefined) json['nextblockhash'] = header['nextblockhash'];
+  // Core's blockToJSON starts from blockheaderToJSON (every header field, including
+  // previousblockhash/nextblockhash) and then appends strippedsize, size, weight and tx.
+  // Core master (v31) also adds `coinbase_tx` after weight (PR #34512); Core 29/30, which we
+  // follow, do not have it.
+  const json: Record<string, unknown> = { ...header };
+  json['strippedsize'] = block.baseSize();
+  json['size'] = block.totalSize();
+  json['weight'] = block.weight();
+  json['tx'] = txs;
   return json;
 }

@@ -240,14 +240,16 @@ export function registerMempoolCommands(
         name: 'rawtxs',
         type: 'array',
         description: 'An array of hex strings of raw transactions.',
+        usage: '["rawtx",...]',
       },
       {
         name: 'maxfeerate',
         type: 'amount',
         optional: true,
         default: null,
+        defaultHint: '"0.10"',
         description:
-          'Reject transactions whose fee rate is higher than the specified value, expressed in BTC/kvB. Set to 0 to accept any fee rate.',
+          'Reject transactions whose fee rate is higher than the specified value, expressed in BTC/kvB.\nFee rates larger than 1BTC/kvB are rejected.\nSet to 0 to accept any fee rate.',
       },
     ],
     description:
@@ -477,16 +479,15 @@ export function registerMempoolCommands(
         name: 'dummy',
         type: 'number',
         optional: true,
-        description: 'API-Compatibility for previous API. Must be zero or null.',
+        description:
+          'API-Compatibility for previous API. Must be zero or null.\nDEPRECATED. For forward compatibility use named arguments and omit this parameter.',
       },
       {
+        // Required after the optional dummy, as Core 29/30: positional calls pass all three.
         name: 'fee_delta',
         type: 'number',
-        // Required, but after the optional dummy: the table wants trailing optionals, so the
-        // handler checks it.
-        optional: true,
         description:
-          'The fee value (in satoshis) to add (or subtract, if negative).\nNote, that this value is not a fee rate. It is a value to modify absolute fee of the TX.',
+          'The fee value (in satoshis) to add (or subtract, if negative).\nNote, that this value is not a fee rate. It is a value to modify absolute fee of the TX.\nThe fee is not actually paid, only the algorithm for selecting transactions into a block\nconsiders the transaction as it would have paid a higher (or lower) fee.',
       },
     ],
     description: 'Accepts the transaction into mined blocks at a higher (or lower) priority',

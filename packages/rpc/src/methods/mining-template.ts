@@ -17,6 +17,7 @@ import {
 import type { RpcTable } from '../registry.js';
 import { bitsHex, targetHex } from './block-json.js';
 import { decodeBlockHex } from './mining.js';
+import { recordAssembledBlock } from './mining-last-block.js';
 import type { NodeContext, RpcValidationState } from './node-context.js';
 
 const MAX_BLOCK_SIGOPS_COST = 80_000;
@@ -39,11 +40,12 @@ export function registerBlockTemplateCommands(table: RpcTable, ctx: NodeContext)
     category: 'mining',
     params: [
       {
+        // Core 29/30: a required object (Optional::NO), so a bare call answers with this help.
         name: 'template_request',
         type: 'object',
-        optional: true,
-        default: {},
         description: 'Format of the template',
+        usage:
+          '{"mode":"str","capabilities":["str",...],"rules":["segwit","str",...],"longpollid":"str","data":"hex"}',
       },
     ],
     description:
@@ -109,6 +111,7 @@ export function registerBlockTemplateCommands(table: RpcTable, ctx: NodeContext)
         txs: selected,
       });
       const block = template.block;
+      recordAssembledBlock(ctx, block);
       const position = new Map<string, number>();
       block.txs.forEach((t, i) => position.set(t.txidHex(), i));
       const transactions = selected.map((s) => {

@@ -25,8 +25,9 @@ import {
   RPC_VERIFY_ERROR,
   RpcError,
 } from '../protocol.js';
-import type { RpcTable } from '../registry.js';
-import { bitsHex, getDifficulty, targetHex } from './block-json.js';
+import { exampleCli, exampleRpc, type RpcTable } from '../registry.js';
+import { registerMiningInfoCommands } from './mining-info.js';
+import { recordAssembledBlock } from './mining-last-block.js';
 import type { NodeContext, RpcValidationState } from './node-context.js';
 
 /** Core's DEFAULT_MAX_TRIES for the generate calls. */
@@ -34,13 +35,20 @@ export const DEFAULT_MAX_TRIES = 1_000_000;
 /** Core's MAX_BLOCK_WEIGHT minus the coinbase reservation the default template keeps free. */
 const TEMPLATE_MAX_WEIGHT_WU = 4_000_000 - 8_000;
 
+/**
+ * Core's generateBlocks loops while the height is below tip + count, so a negative count mines
+ * nothing and returns [] (after the address or descriptor was checked).
+ */
 function checkBlockCount(n: unknown): number {
   const count = n as number;
-  if (!Number.isInteger(count) || count < 0) {
-    throw new RpcError(RPC_INVALID_PARAMETER, 'Invalid nblocks');
-  }
-  return count;
+  if (!Number.isInteger(count)) throw new RpcError(RPC_INVALID_PARAMETER, 'Invalid nblocks');
+  return Math.max(0, count);
 }
+
+const GENERATED_RESULT = `[           (json array) hashes of blocks generated
+  "hex",    (string) blockhash
+  ...
+]`;
 
 async function generateBlocks(
   ctx: NodeContext,
@@ -60,6 +68,7 @@ async function generateBlocks(
       payoutScript,
       txs: txs ?? ctx.mempool?.selectForBlock(TEMPLATE_MAX_WEIGHT_WU) ?? [],
     });
+    recordAssembledBlock(ctx, template.block);
     const mined = mineBlock(template.block, ctx.params, triesLeft);
     triesLeft -= mined.triesUsed;
     if (mined.block === undefined) break;
@@ -93,7 +102,8 @@ function bip22Result(state: RpcValidationState): string | null {
 export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void {
   table.register({
     name: 'generatetoaddress',
-    category: 'generating',
+    // Core 29/30 register the generate calls under "hidden": callable, not listed by help.
+    category: 'hidden',
     params: [
       { name: 'nblocks', type: 'number', description: 'How many blocks are generated.' },
       {
@@ -110,17 +120,24 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
       },
     ],
     description: 'Mine to a specified address and return the block hashes.',
+    result: GENERATED_RESULT,
+    examples:
+      '\nGenerate 11 blocks to myaddress\n' +
+      exampleCli('generatetoaddress', '11 "myaddress"') +
+      'If you are using the Bitcoin Core wallet, you can get a new address to send the newly generated bitcoin to with:\n' +
+      exampleCli('getnewaddress', ''),
     handler: (p) => {
-      const count = checkBlockCount(p['nblocks']);
       const addr = decodeAddress(String(p['address']), ctx.params);
       if (!addr.ok) throw new RpcError(RPC_INVALID_ADDRESS_OR_KEY, 'Error: Invalid address');
+      const count = checkBlockCount(p['nblocks']);
       return generateBlocks(ctx, addr.scriptPubKey, count, p['maxtries'] as number);
     },
   });
 
   table.register({
     name: 'generatetodescriptor',
-    category: 'generating',
+    // Core 29/30 register the generate calls under "hidden": callable, not listed by help.
+    category: 'hidden',
     params: [
       { name: 'num_blocks', type: 'number', description: 'How many blocks are generated.' },
       {
@@ -137,17 +154,21 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
       },
     ],
     description: 'Mine to a specified descriptor and return the block hashes.',
+    result: GENERATED_RESULT,
+    examples:
+      '\nGenerate 11 blocks to mydesc\n' + exampleCli('generatetodescriptor', '11 "mydesc"'),
     handler: (p) => {
-      const count = checkBlockCount(p['num_blocks']);
       const desc = parseDescriptor(String(p['descriptor']), ctx.params);
       if (!desc.ok) throw new RpcError(RPC_INVALID_ADDRESS_OR_KEY, desc.error);
+      const count = checkBlockCount(p['num_blocks']);
       return generateBlocks(ctx, desc.value.scriptPubKey, count, p['maxtries'] as number);
     },
   });
 
   table.register({
     name: 'generateblock',
-    category: 'generating',
+    // Core 29/30 register the generate calls under "hidden": callable, not listed by help.
+    category: 'hidden',
     params: [
       {
         name: 'output',
@@ -157,7 +178,9 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
       {
         name: 'transactions',
         type: 'array',
-        description: 'An array of hex strings which are either txids or raw transactions.',
+        description:
+          'An array of hex strings which are either txids or raw transactions.\nTxids must reference transactions currently in the mempool.\nAll transactions must be valid and in valid order, otherwise the block will be rejected.',
+        usage: '["rawtx/txid",...]',
       },
       {
         name: 'submit',
@@ -170,6 +193,13 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
     ],
     description:
       'Mine a set of ordered transactions to a specified address or descriptor and return the block hash.',
+    result: `{                    (json object)
+  "hash" : "hex",    (string) hash of generated block
+  "hex" : "hex"      (string, optional) hex of generated block, only present when submit=false
+}`,
+    examples:
+      '\nGenerate a block to myaddress, with txs rawtx and mempool_txid\n' +
+      exampleCli('generateblock', `"myaddress" '["rawtx", "mempool_txid"]'`),
     handler: async (p) => {
       const payout = outputScriptFor(ctx, String(p['output']));
       const txs: SelectedTx[] = [];
@@ -202,6 +232,7 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
         payoutScript: payout,
         txs,
       });
+      recordAssembledBlock(ctx, template.block);
       const mined = mineBlock(template.block, ctx.params, DEFAULT_MAX_TRIES);
       if (mined.block === undefined) throw new RpcError(RPC_MISC_ERROR, 'Failed to make block.');
       const block = mined.block;
@@ -228,11 +259,19 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
         name: 'dummy',
         type: 'string',
         optional: true,
+        default: 'ignored',
+        defaultHint: 'ignored',
         description: 'dummy value, for compatibility with BIP22. This value is ignored.',
       },
     ],
     description:
       'Attempts to submit new block to network.\nSee https://en.bitcoin.it/wiki/BIP_0022 for full specification.',
+    result: `Result (If the block was accepted):
+null    (json null)
+
+Result (Otherwise):
+"str"    (string) According to BIP22`,
+    examples: exampleCli('submitblock', '"mydata"') + exampleRpc('submitblock', '"mydata"'),
     handler: async (p) => {
       const block = decodeBlockHex(String(p['hexdata']));
       if (block.txs.length === 0 || !block.txs[0]!.isCoinbase()) {
@@ -244,25 +283,7 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
     },
   });
 
-  table.register({
-    name: 'getmininginfo',
-    category: 'mining',
-    params: [],
-    description: 'Returns a json object containing mining-related information.',
-    handler: () => {
-      const tip = ctx.chainman.activeChain.tip();
-      return {
-        blocks: tip.height,
-        bits: bitsHex(tip.header.bits),
-        difficulty: getDifficulty(tip.header.bits),
-        target: targetHex(tip.header.bits),
-        networkhashps: 0,
-        pooledtx: ctx.mempool?.size?.() ?? 0,
-        chain: ctx.params.network,
-        warnings: [],
-      };
-    },
-  });
+  registerMiningInfoCommands(table, ctx);
 }
 
 /** Core's DecodeHexBlk: hex, then a block with nothing left over. */

@@ -52,13 +52,18 @@ export function registerNetworkCommands(table: RpcTable, ctx: NodeContext): void
       const counts = ctx.peers?.connectionCount() ?? { inbound: 0, outbound: 0 };
       const services = ctx.peers?.localServices() ?? 0n;
       const proxy = ctx.peers?.proxy?.() ?? '';
-      const networks = ['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns'].map((name) => ({
-        name,
-        limited: ctx.peers?.isLimited?.(name) ?? false,
-        reachable: ctx.peers?.isReachable?.(name) ?? (name === 'ipv4' || name === 'ipv6'),
-        proxy: name === 'i2p' || name === 'cjdns' ? '' : proxy,
-        proxy_randomize_credentials: false,
-      }));
+      // Core's GetNetworksInfo: `limited` is !reachable (g_reachable_nets); Core's -proxy is
+      // set for ipv4, ipv6, cjdns and (as the onion proxy) onion, never for i2p (-i2psam).
+      const networks = ['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns'].map((name) => {
+        const reachable = ctx.peers?.isReachable?.(name) ?? (name === 'ipv4' || name === 'ipv6');
+        return {
+          name,
+          limited: !reachable,
+          reachable,
+          proxy: name === 'i2p' ? '' : proxy,
+          proxy_randomize_credentials: false,
+        };
+      });
       return {
         version: CORE_COMPATIBLE_VERSION,
         subversion: ctx.userAgent,

@@ -318,11 +318,20 @@ export function registerRawTransactionCommands(table: RpcTable, ctx: NodeContext
     name: 'createrawtransaction',
     category: 'rawtransactions',
     params: [
-      { name: 'inputs', type: 'array', description: 'The inputs' },
       {
+        name: 'inputs',
+        type: 'array',
+        description: 'The inputs',
+        usage: '[{"txid":"hex","vout":n,"sequence":n},...]',
+      },
+      {
+        // An array as Core 29/30 document it; a bare object is still accepted (Core does too).
         name: 'outputs',
         type: 'any',
-        description: 'The outputs specified as key-value pairs.',
+        helpType: 'json array',
+        description:
+          "The outputs specified as key-value pairs.\nEach key may only appear once, i.e. there can only be one 'data' output, and no address may be duplicated.\nAt least one output of either type must be specified.\nFor compatibility reasons, a dictionary, which holds the key-value pairs directly, is also\naccepted as second parameter.",
+        usage: '[{"address":amount,...},{"data":"hex"},...]',
       },
       {
         name: 'locktime',
@@ -335,6 +344,7 @@ export function registerRawTransactionCommands(table: RpcTable, ctx: NodeContext
         name: 'replaceable',
         type: 'boolean',
         optional: true,
+        defaultHint: 'true',
         description:
           'Marks this transaction as BIP125-replaceable.\nAllows this transaction to be replaced by a transaction with higher fees. If provided, it is an error if explicit sequence numbers are incompatible.',
       },
@@ -417,12 +427,10 @@ export function registerRawTransactionCommands(table: RpcTable, ctx: NodeContext
         vout.push({ value: AmountFromValue(value), scriptPubKey: addr.scriptPubKey });
       }
       const tx = new Transaction(version, vin, vout, locktime);
-      if (
-        rbfGiven &&
-        rbf &&
-        vin.length > 0 &&
-        !vin.some((i) => i.sequence <= MAX_BIP125_RBF_SEQUENCE)
-      ) {
+      // Core's ConstructTransaction: an explicit `replaceable` must agree with the sequences,
+      // either way (true with only final sequences, or false with a signalling one, is an error).
+      const signals = vin.some((i) => i.sequence <= MAX_BIP125_RBF_SEQUENCE);
+      if (rbfGiven && vin.length > 0 && rbf !== signals) {
         throw new RpcError(
           RPC_INVALID_PARAMETER,
           'Invalid parameter combination: Sequence number(s) contradict replaceable option',
@@ -440,13 +448,14 @@ export function registerRawTransactionCommands(table: RpcTable, ctx: NodeContext
         name: 'txs',
         type: 'array',
         description: 'The hex strings of partially signed transactions',
+        usage: '["hexstring",...]',
       },
     ],
     description:
       'Combine multiple partially signed transactions into one transaction.\nThe combined transaction may be another partially signed transaction or a \nfully signed transaction.',
     handler: async (p) => {
       const raw = p['txs'] as unknown[];
-      if (raw.length === 0) throw new RpcError(RPC_INVALID_PARAMETER, 'Missing transactions');
+      if (raw.length === 0) throw new RpcError(RPC_DESERIALIZATION_ERROR, 'Missing transactions');
       const variants = raw.map((h, i) => {
         const tx = decodeHexTx(String(h));
         if (tx === undefined) {
