@@ -126,7 +126,8 @@ function canWrapP2wsh(type: string, solutions: Uint8Array[]): boolean {
 /** createrawtransaction's outputs: an object, or an array of one-key objects (Core's NormalizeOutputs). */
 function normalizeOutputs(outputs: unknown): [string, unknown][] {
   if (Array.isArray(outputs)) {
-    const seen = new Set<string>();
+    // Core's NormalizeOutputs appends the pairs as they come; a repeated key is caught later by
+    // ParseOutputs ("duplicated address" / "duplicate key: data").
     const out: [string, unknown][] = [];
     for (const o of outputs) {
       if (!isJsonObject(o)) {
@@ -143,9 +144,6 @@ function normalizeOutputs(outputs: unknown): [string, unknown][] {
         );
       }
       const k = keys[0]!;
-      if (seen.has(k))
-        throw new RpcError(RPC_INVALID_PARAMETER, `Invalid parameter, duplicate key: ${k}`);
-      seen.add(k);
       out.push([k, (o as Record<string, unknown>)[k]]);
     }
     return out;
