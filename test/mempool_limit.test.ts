@@ -7,7 +7,7 @@
  * and one that would itself be the cheapest in a full pool with 'mempool full'.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RpcCallError, TestNode } from './framework/test-node.js';
+import { RpcCallError, runLauncher, TestNode } from './framework/test-node.js';
 import {
   matureCoinbases,
   TestWallet,
@@ -141,4 +141,11 @@ describe('mempool_limit', () => {
     const rich = atRate(coin(), 20_000, false);
     expect(await node.rpc('sendrawtransaction', rich.hex)).toBe(rich.txid);
   });
+
+  it("refuses a maxmempool below Core's minimum at start-up", async () => {
+    const small = TestNode.create({ noP2P: true, outbound: false, args: { maxmempool: 4 } });
+    const { code, output } = await runLauncher(small.manifestPath);
+    expect(code).toBe(1);
+    expect(output).toMatch(/Error: -maxmempool must be at least 5 MB/);
+  }, 60_000);
 });

@@ -8,6 +8,7 @@ import type { ChainParams } from '@bitcoind-lite/consensus';
 import type { BlockIndex, ChainstateManager } from '@bitcoind-lite/chain';
 import type { P2PMempool } from '@bitcoind-lite/p2p';
 import {
+  DEFAULT_DESCENDANT_SIZE_LIMIT_KVB,
   FeeRate,
   Mempool,
   type MempoolChainView,
@@ -71,6 +72,13 @@ export function mempoolSettingsFromArgs(args: Args, params: ChainParams): Mempoo
   ] as const) {
     const n = argNumber(args, arg, NaN);
     if (Number.isFinite(n)) s[key] = n;
+  }
+  // Core's ApplyArgsManOptions: the pool must hold 40 maximal descendant packages.
+  const descendantVbytes = (s.limitDescendantSizeKvB ?? DEFAULT_DESCENDANT_SIZE_LIMIT_KVB) * 1000;
+  if (s.maxMempoolBytes !== undefined && s.maxMempoolBytes < descendantVbytes * 40) {
+    throw new Error(
+      `-maxmempool must be at least ${Math.ceil((descendantVbytes * 40) / 1_000_000)} MB`,
+    );
   }
   return s;
 }
