@@ -189,7 +189,7 @@ describe('mining_getblocktemplate', () => {
   it('refuses a request without the segwit rule, with Core text', async () => {
     const msg =
       'getblocktemplate must be called with the segwit rule set (call with {"rules": ["segwit"]})';
-    for (const args of [[], [{}], [{ rules: [] }], [{ rules: ['csv'] }]]) {
+    for (const args of [[{}], [{ rules: [] }], [{ rules: ['csv'] }]]) {
       const e = await rpcError('getblocktemplate', ...args);
       expect([e.code, e.message]).toEqual([-8, msg]);
     }

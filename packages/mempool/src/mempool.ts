@@ -453,6 +453,16 @@ export class Mempool {
     return [...d];
   }
 
+  /**
+   * Resolves once every chain notification queued so far has been applied (Core's
+   * SyncWithValidationInterfaceQueue, for the mempool): the chain's events reach the pool through
+   * this lock, so an RPC that reads the pool after a submitblock, invalidateblock or generate has
+   * returned sees the mined or re-added transactions.
+   */
+  whenIdle(): Promise<void> {
+    return this.lock.run(async () => undefined);
+  }
+
   /** Whether mempool.dat has been loaded (getmempoolinfo `loaded`). */
   isLoaded(): boolean {
     return this.loadedFlag;

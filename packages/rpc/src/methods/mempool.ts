@@ -321,8 +321,9 @@ export function registerMempoolCommands(
     ],
     description:
       'Returns all transaction ids in memory pool as a json array of string transaction ids.\n\nHint: use getmempoolentry to fetch a specific transaction from the mempool.',
-    handler: (p) => {
+    handler: async (p) => {
       const mempool = requireMempool(ctx);
+      await mempool.whenIdle();
       const verbose = p['verbose'] === true;
       const withSequence = p['mempool_sequence'] === true;
       if (verbose && withSequence) {
@@ -348,8 +349,9 @@ export function registerMempoolCommands(
     category: 'blockchain',
     params: [{ name: 'txid', type: 'hex', description: 'The transaction id (must be in mempool)' }],
     description: 'Returns mempool data for given transaction',
-    handler: (p) => {
+    handler: async (p) => {
       const mempool = requireMempool(ctx);
+      await mempool.whenIdle();
       return entryToJson(mempool, entryOrThrow(mempool, p['txid']));
     },
   });
@@ -372,8 +374,9 @@ export function registerMempoolCommands(
         },
       ],
       description: `If txid is in the mempool, returns all in-mempool ${direction}.`,
-      handler: (p) => {
+      handler: async (p) => {
         const mempool = requireMempool(ctx);
+        await mempool.whenIdle();
         const e = entryOrThrow(mempool, p['txid']);
         const found = direction === 'ancestors' ? mempool.ancestorsOf(e) : mempool.descendantsOf(e);
         if (p['verbose'] !== true) return found.map((x) => x.txidHex);
@@ -389,8 +392,9 @@ export function registerMempoolCommands(
     category: 'blockchain',
     params: [],
     description: 'Returns details on the active state of the TX memory pool.',
-    handler: () => {
+    handler: async () => {
       const mempool = requireMempool(ctx);
+      await mempool.whenIdle();
       const i = mempool.info();
       return {
         loaded: i.loaded,

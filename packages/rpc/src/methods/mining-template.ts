@@ -101,6 +101,8 @@ export function registerBlockTemplateCommands(table: RpcTable, ctx: NodeContext)
         );
       }
 
+      // Mined and re-added transactions must be settled before selecting (see whenIdle).
+      await ctx.txMempool?.whenIdle();
       const parent = ctx.chainman.activeChain.tip();
       const selected = ctx.mempool?.selectForBlock(MAX_BLOCK_WEIGHT_WU - 8_000) ?? [];
       const template = createBlockTemplate({

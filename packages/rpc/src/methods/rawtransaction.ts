@@ -211,6 +211,7 @@ export function registerRawTransactionCommands(table: RpcTable, ctx: NodeContext
         }
         tx = (await findInBlock(ctx, blockIdx, txid))?.tx;
       } else {
+        await ctx.txMempool?.whenIdle();
         tx = ctx.txMempool?.lookup(txid)?.tx;
         if (tx === undefined && ctx.txIndex !== undefined) {
           const hash = await ctx.txIndex.findBlock(txid);
