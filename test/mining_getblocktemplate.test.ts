@@ -202,7 +202,7 @@ describe('mining_getblocktemplate', () => {
   });
 
   it('lists mempool transactions with fees, sigops, weight and parent indexes; a block built from it is accepted', async () => {
-    // A parent with two outputs, a child of its second output, and an unrelated transaction
+    // A parent with two outputs, a child spending both, and an unrelated transaction
     // paying a higher fee rate (so it sorts first by ancestor fee rate).
     const [c0, c1] = [coins[0]!, coins[1]!];
     const half = c0.valueSats / 2n;
@@ -213,9 +213,14 @@ describe('mining_getblocktemplate', () => {
         { to: wallet.address, valueSats: c0.valueSats - half - 1_000n },
       ],
     );
-    const child = wallet.payToSelf(
-      { txid: parent.txid, vout: 1, valueSats: c0.valueSats - half - 1_000n },
-      2_000n,
+    // The child spends both of the parent's outputs: Core lists the parent once per input.
+    const rest = c0.valueSats - half - 1_000n;
+    const child = wallet.spend(
+      [
+        { txid: parent.txid, vout: 0, valueSats: half },
+        { txid: parent.txid, vout: 1, valueSats: rest },
+      ],
+      [{ to: wallet.address, valueSats: half + rest - 2_000n }],
     );
     const loner = wallet.payToSelf(c1, 5_000n);
     for (const tx of [parent, child, loner]) await node.rpc('sendrawtransaction', tx.hex);
@@ -229,7 +234,7 @@ describe('mining_getblocktemplate', () => {
     expect(l.index).toBe(1);
     expect(p.index).toBeLessThan(c.index);
     // BIP22: depends are 1-based indexes into `transactions` (the coinbase is 0).
-    expect(c.depends).toEqual([p.index]);
+    expect(c.depends).toEqual([p.index, p.index]);
     expect(p.depends).toEqual([]);
     expect(l.depends).toEqual([]);
     expect([p.fee, c.fee, l.fee]).toEqual([1_000, 2_000, 5_000]);
@@ -242,8 +247,8 @@ describe('mining_getblocktemplate', () => {
       const tx = Transaction.decode(fromHex(signed.hex));
       expect(x.hash).toBe(tx.wtxidHex());
       expect(x.weight).toBe(tx.weight());
-      // One P2WPKH input: one witness sigop, counted unscaled in the sigop cost (BIP141).
-      expect(x.sigops).toBe(1);
+      // One witness sigop per P2WPKH input, counted unscaled in the sigop cost (BIP141).
+      expect(x.sigops).toBe(tx.vin.length);
     }
     expect(t.coinbasevalue).toBe(5_000_000_000 + 8_000);
     expect(t.default_witness_commitment).toBe(witnessCommitment(t.transactions.map((x) => x.hash)));

@@ -120,7 +120,8 @@ export function registerBlockTemplateCommands(table: RpcTable, ctx: NodeContext)
         const depends: number[] = [];
         for (const input of s.tx.vin) {
           const idx = position.get(toHex(input.prevout.txid.slice().reverse()));
-          if (idx !== undefined && !depends.includes(idx)) depends.push(idx);
+          // Core lists a parent once per input that spends it (no de-duplication).
+          if (idx !== undefined) depends.push(idx);
         }
         return {
           data: toHex(s.tx.serialize()),
