@@ -45,6 +45,8 @@ export class BlockFilterIndex {
   readonly filterType = BlockFilterType.BASIC;
   private queue: Promise<void> = Promise.resolve();
   private synced = false;
+  /** Height of the last block indexed (getindexinfo best_block_height); -1 before any. */
+  private bestHeightIndexed = -1;
   private unsubscribe: (() => void) | undefined;
 
   private constructor(
@@ -77,6 +79,11 @@ export class BlockFilterIndex {
 
   isReady(): boolean {
     return this.synced;
+  }
+
+  /** Core's IndexSummary best_block_height. */
+  bestHeight(): number {
+    return this.bestHeightIndexed;
   }
 
   /** Resolves once every block connected so far has been indexed. */
@@ -123,6 +130,7 @@ export class BlockFilterIndex {
       .put(heightKey(idx.height), idx.hash)
       .put(KEY_BEST, idx.hash)
       .write();
+    this.bestHeightIndexed = idx.height;
   }
 
   /** Indexes from the fork point of the last indexed block up to the tip. */
@@ -134,6 +142,7 @@ export class BlockFilterIndex {
       while (walk !== undefined && !this.chainman.activeChain.contains(walk)) walk = walk.prev;
       from = walk === undefined ? 0 : walk.height + 1;
     }
+    this.bestHeightIndexed = from - 1;
     for (let h = from; h <= this.chainman.activeChain.height(); h++) {
       const idx = this.chainman.activeChain.at(h);
       if (idx === undefined) break;

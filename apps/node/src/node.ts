@@ -23,6 +23,7 @@ import {
   registerMiningCommands,
   registerMockTimeCommands,
   registerNetworkCommands,
+  registerUtilCommands,
   type NodeContext,
 } from '@bitcoind-lite/rpc/methods';
 import { Logger } from '@bitcoind-lite/runtime';
@@ -189,6 +190,17 @@ export class Node {
       ...(node.txIndex !== undefined && { txIndex: node.txIndex }),
       testBlockValidity: (block) =>
         testBlockValidity(block, { chainman, params, clock: caps.clock, scriptVerifier }),
+      // getindexinfo, under Core's index names.
+      indexes: [
+        ...(node.txIndex ? [{ name: 'txindex', index: node.txIndex }] : []),
+        ...(node.blockFilterIndex
+          ? [{ name: 'basic block filter index', index: node.blockFilterIndex }]
+          : []),
+      ].map(({ name, index }) => ({
+        name,
+        isReady: () => index.isReady(),
+        bestHeight: () => index.bestHeight(),
+      })),
       userAgent: USER_AGENT,
       protocolVersion: PROTOCOL_VERSION,
     };
@@ -199,6 +211,7 @@ export class Node {
     registerMempoolCommands(rpc.table, ctx, { mempoolPath: `${netDir.description}/mempool.dat` });
     registerRawTransactionCommands(rpc.table, ctx);
     registerBlockTemplateCommands(rpc.table, ctx);
+    registerUtilCommands(rpc.table, ctx);
     registerMockTimeCommands(rpc.table, { network: params.network, clock: caps.clock });
     registerBlockFilterCommands(rpc.table, {
       chainman,

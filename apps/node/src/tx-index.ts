@@ -25,6 +25,8 @@ function txKey(txid: Uint8Array): Uint8Array {
 export class TxIndex {
   private queue: Promise<void> = Promise.resolve();
   private synced = false;
+  /** Height of the last block indexed (getindexinfo best_block_height); -1 before any. */
+  private bestHeightIndexed = -1;
   private unsubscribe: (() => void) | undefined;
 
   private constructor(
@@ -51,6 +53,11 @@ export class TxIndex {
     return this.synced;
   }
 
+  /** Core's IndexSummary best_block_height. */
+  bestHeight(): number {
+    return this.bestHeightIndexed;
+  }
+
   /** The hash of the block holding `txid` (internal order), when indexed. */
   async findBlock(txid: Uint8Array): Promise<Uint8Array | undefined> {
     return this.db.get(txKey(txid));
@@ -67,6 +74,7 @@ export class TxIndex {
     for (const tx of block.txs) batch.put(txKey(tx.txid()), idx.hash);
     batch.put(KEY_BEST, idx.hash);
     await batch.write();
+    this.bestHeightIndexed = idx.height;
   }
 
   /** Indexes from the fork point of the last indexed block up to the tip. */
@@ -79,6 +87,7 @@ export class TxIndex {
       while (walk !== undefined && !this.chainman.activeChain.contains(walk)) walk = walk.prev;
       from = walk === undefined ? 0 : walk.height + 1;
     }
+    this.bestHeightIndexed = from - 1;
     const tipHeight = this.chainman.activeChain.height();
     if (from <= tipHeight) {
       this.logger.info(`txindex is enabled at height ${from}`);

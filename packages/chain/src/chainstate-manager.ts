@@ -534,6 +534,28 @@ export class ChainstateManager {
     });
   }
 
+  /**
+   * scantxoutset's walk (Core flushes and opens a cursor on the coins database): offers every
+   * unspent coin, in key order, to `visit`, which returns false to stop early (an abort).
+   */
+  async scanCoins(
+    visit: (txid: Uint8Array, vout: number, coin: Coin) => boolean,
+  ): Promise<{ tip: BlockIndex; completed: boolean }> {
+    // The first step opens the LevelDB iterator (a snapshot) while no block can connect.
+    const { tip, coins, first } = await this.exclusive(async () => {
+      await this.flush();
+      const coins = this.coinsDb.coins();
+      return { tip: this.activeChain.tip(), coins, first: await coins.next() };
+    });
+    for (let r = first; !r.done; r = await coins.next()) {
+      if (!visit(r.value.txid, r.value.vout, r.value.coin)) {
+        await coins.return(undefined);
+        return { tip, completed: false };
+      }
+    }
+    return { tip, completed: true };
+  }
+
   /** Core's VerifyDB over the last `depth` blocks (0 = all); see verify-db.ts for the levels. */
   async verifyChain(
     checkLevel = DEFAULT_CHECKLEVEL,

@@ -92,6 +92,10 @@ export class Handshake {
     peer.startingHeight = m.startHeight;
     peer.relayTxes = m.relay;
     peer.timeOffsetSec = Number(m.timestamp) - Math.floor(this.ctx.clock.nowMs() / 1000);
+    // Core's SetAddrLocal: the addr_recv the peer saw us at, unless it left it empty.
+    if (m.addrRecv.service.port !== 0 || m.addrRecv.service.addr.some((b) => b !== 0)) {
+      peer.addrLocal = formatService(m.addrRecv.service);
+    }
 
     // BIP339 and BIP155 are signalled between version and verack.
     if (peer.commonVersion >= WTXID_RELAY_VERSION) this.ctx.send(peer, { type: 'wtxidrelay' });

@@ -7,10 +7,15 @@ export interface PeerInfo {
   id: number;
   addr: string;
   addrbind?: string;
+  /** Our address as the peer saw it, when its version message carried one. */
+  addrlocal?: string;
   network: string;
   services: string;
   servicesnames: string[];
   relaytxes: boolean;
+  last_inv_sequence: number;
+  /** Transactions queued for the next inv to this peer. */
+  inv_to_send: number;
   lastsend: number;
   lastrecv: number;
   last_transaction: number;
@@ -57,14 +62,18 @@ function sortedRecord(m: Map<string, number>): Record<string, number> {
   return out;
 }
 
+/** Core 29's getpeerinfo, key for key in its order (optional keys where Core puts them). */
 export function buildPeerInfo(p: Peer, inflight: number[], nowMs?: number): PeerInfo {
-  const info: PeerInfo = {
-    id: p.id,
-    addr: p.endpoints.addr,
+  const info = { id: p.id, addr: p.endpoints.addr } as PeerInfo;
+  if (p.endpoints.addrBind) info.addrbind = p.endpoints.addrBind;
+  if (p.addrLocal !== undefined) info.addrlocal = p.addrLocal;
+  Object.assign(info, {
     network: p.endpoints.service ? networkClass(p.endpoints.service) : 'onion',
     services: servicesHex(p.services),
     servicesnames: serviceNames(p.services),
     relaytxes: p.relayTxes,
+    last_inv_sequence: p.lastInvSequence,
+    inv_to_send: p.txToSend.size,
     lastsend: seconds(p.lastSendMs),
     lastrecv: seconds(p.lastRecvMs),
     last_transaction: p.lastTxTimeSec,
@@ -73,6 +82,11 @@ export function buildPeerInfo(p: Peer, inflight: number[], nowMs?: number): Peer
     bytesrecv: p.bytesRecv,
     conntime: seconds(p.connTimeMs),
     timeoffset: p.timeOffsetSec,
+  });
+  if (p.lastPingTimeMs !== undefined) info.pingtime = p.lastPingTimeMs / 1000;
+  if (p.minPingTimeMs !== undefined) info.minping = p.minPingTimeMs / 1000;
+  if (p.pingNonceSent !== 0n && nowMs !== undefined) info.pingwait = (nowMs - p.pingStartMs) / 1000;
+  Object.assign(info, {
     version: p.version,
     subver: p.subver,
     inbound: p.inbound,
@@ -93,10 +107,6 @@ export function buildPeerInfo(p: Peer, inflight: number[], nowMs?: number): Peer
     connection_type: p.connectionType,
     transport_protocol_type: 'v1',
     session_id: '',
-  };
-  if (p.endpoints.addrBind) info.addrbind = p.endpoints.addrBind;
-  if (p.lastPingTimeMs !== undefined) info.pingtime = p.lastPingTimeMs / 1000;
-  if (p.minPingTimeMs !== undefined) info.minping = p.minPingTimeMs / 1000;
-  if (p.pingNonceSent !== 0n && nowMs !== undefined) info.pingwait = (nowMs - p.pingStartMs) / 1000;
+  });
   return info;
 }

@@ -89,6 +89,10 @@ export class Peer {
   readonly txKnown = new Set<string>();
   /** Transactions waiting for the next trickle (m_tx_inventory_to_send), wtxid hex. */
   readonly txToSend = new Set<string>();
+  /** The mempool sequence at the last tx inv sent (Core's m_last_inv_sequence); 0 until tracked. */
+  lastInvSequence = 0;
+  /** Our address as the peer's version message gave it (Core's addrLocal), "ip:port". */
+  addrLocal: string | undefined;
   nextInvSendMs = 0;
   /** Transactions requested from this peer and not yet received, by inv hash hex. */
   readonly txRequested = new Map<string, number>();

@@ -178,7 +178,8 @@ export function registerChainstateCommands(table: RpcTable, ctx: NodeContext): v
   ): void => {
     table.register({
       name,
-      category: 'blockchain',
+      // Core 29/30 hide invalidateblock and reconsiderblock from help (test aids).
+      category: name === 'preciousblock' ? 'blockchain' : 'hidden',
       params: [{ name: 'blockhash', type: 'hex', description: 'the hash of the block' }],
       description,
       handler: async (p) => {

@@ -13,6 +13,10 @@ import {
   headerToJson,
   targetHex,
 } from './block-json.js';
+import { registerChainTxStatsCommands } from './blockchain-chain-tx-stats.js';
+import { registerDeploymentCommands } from './blockchain-deployments.js';
+import { registerScanCommands } from './blockchain-scan.js';
+import { registerWaitCommands } from './blockchain-wait.js';
 import type { NodeContext, RpcBlockIndex } from './node-context.js';
 import { lookupBlockOrThrow, parseHashV, parseVerbosity } from './params.js';
 
@@ -38,6 +42,10 @@ function tipStatus(ctx: NodeContext, idx: RpcBlockIndex): string {
 
 export function registerBlockchainCommands(table: RpcTable, ctx: NodeContext): void {
   const chain = (): NodeContext['chainman']['activeChain'] => ctx.chainman.activeChain;
+  registerChainTxStatsCommands(table, ctx);
+  registerDeploymentCommands(table, ctx);
+  registerWaitCommands(table, ctx);
+  registerScanCommands(table, ctx);
 
   table.register({
     name: 'getblockchaininfo',

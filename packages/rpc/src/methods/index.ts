@@ -11,3 +11,5 @@ export * from './rawtransaction-util.js';
 export * from './mining-template.js';
 export * from './blockfilter.js';
 export * from './control-mocktime.js';
+export * from './util.js';
+export * from './mining-info.js';

@@ -5,6 +5,7 @@
  */
 import {
   Block,
+  BlockHeader,
   DecodeError,
   decodeAddress,
   fromHex,
@@ -280,6 +281,33 @@ Result (Otherwise):
       const { state, isNew } = await ctx.chainman.processNewBlock(block, { forceProcessing: true });
       if (!isNew && state.valid) return 'duplicate';
       return bip22Result(state);
+    },
+  });
+
+  table.register({
+    name: 'submitheader',
+    category: 'mining',
+    params: [{ name: 'hexdata', type: 'hex', description: 'the hex-encoded block header data' }],
+    description:
+      'Decode the given hexdata as a header and submit it as a candidate chain tip if valid.\nThrows when the header is invalid.',
+    result: 'null    (json null) None',
+    examples: exampleCli('submitheader', '"aabbcc"') + exampleRpc('submitheader', '"aabbcc"'),
+    handler: async (p) => {
+      const hex = String(p['hexdata']);
+      let header: BlockHeader;
+      try {
+        if (!isHex(hex) || hex.length < 160) throw new RangeError('short');
+        header = BlockHeader.decode(fromHex(hex).subarray(0, 80));
+      } catch {
+        throw new RpcError(RPC_DESERIALIZATION_ERROR, 'Block header decode failed');
+      }
+      if (ctx.chainman.lookup(header.prevBlock) === undefined) {
+        const prevHex = toHex(reverseBytes(header.prevBlock));
+        throw new RpcError(RPC_VERIFY_ERROR, `Must submit previous header (${prevHex}) first`);
+      }
+      const { state } = await ctx.chainman.processNewBlockHeaders([header]);
+      if (state.valid) return null;
+      throw new RpcError(RPC_VERIFY_ERROR, state.rejectReason ?? '');
     },
   });
 

@@ -99,6 +99,23 @@ export interface RpcChainstate {
   reconsiderBlock?(idx: RpcBlockIndex): Promise<RpcValidationState>;
   preciousBlock?(idx: RpcBlockIndex): Promise<RpcValidationState>;
   verifyChain?(checkLevel: number, depth: number): Promise<boolean>;
+  /** Chain notifications (waitfornewblock & co. subscribe to the new tip). */
+  on?(
+    event: 'updatedBlockTip',
+    listener: (newTip: RpcBlockIndex, forkPoint: RpcBlockIndex | undefined, ibd: boolean) => void,
+  ): () => void;
+  /** scantxoutset: every unspent coin in key order until `visit` returns false. */
+  scanCoins?(
+    visit: (txid: Uint8Array, vout: number, coin: RpcCoin) => boolean,
+  ): Promise<{ tip: RpcBlockIndex; completed: boolean }>;
+}
+
+/** An optional index (txindex, the basic block filter index) as getindexinfo reports it. */
+export interface RpcIndexSummary {
+  /** Core's index name: "txindex", "basic block filter index". */
+  readonly name: string;
+  isReady(): boolean;
+  bestHeight(): number;
 }
 
 export interface RpcPeerInfoSource {
@@ -173,4 +190,6 @@ export interface NodeContext {
   readonly relayTransaction?: (tx: Transaction) => void;
   /** Core's TestBlockValidity on the tip, for getblocktemplate proposals (BIP23). */
   readonly testBlockValidity?: (block: Block) => Promise<RpcValidationState>;
+  /** The optional indexes running (getindexinfo). */
+  readonly indexes?: readonly RpcIndexSummary[];
 }
