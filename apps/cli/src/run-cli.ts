@@ -8,14 +8,12 @@
  * A client application: it reads argv, the cookie file and the network directly, which the node's
  * packages never do.
  */
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { parseJson, writeJson, isJsonObject, type JsonValue } from '@bitcoind-lite/rpc';
 import { boolArg, intArg, parseCliArgs, stringArg, type CliOptions } from './cli-args.js';
 import { CHAIN_DIRS, RPC_PORTS, isChainName, type ChainName } from './chain-ports.js';
 import { convertNamed, convertPositional } from './convert-values.js';
-import { ConnectionFailed, postJson } from './rpc-client.js';
+import { ConnectionFailed, type HttpPost } from './connection.js';
 import { USAGE } from './usage.js';
 
 /** Core's DEFAULT_HTTP_CLIENT_TIMEOUT, seconds. */
@@ -25,10 +23,21 @@ const RPC_IN_WARMUP = -28;
 
 class CliError extends Error {}
 
+/**
+ * What the CLI may touch, handed in by its entry point (host/main.ts): the terminal, the cookie
+ * file, one HTTP POST to the node, and the time (for -rpcwait).
+ */
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   readStdin(): string;
+  /** A file's text, or undefined when it cannot be read (the cookie). */
+  readFile(path: string): string | undefined;
+  post: HttpPost;
+  nowMs(): number;
+  sleep(ms: number): Promise<void>;
+  /** The user's home folder: the default datadir is ~/.bitcoin, as bitcoin-cli's. */
+  homeDir: string;
 }
 
 /** Core's SelectBaseParams via -chain / -regtest / -testnet / -testnet4 / -signet. */
@@ -72,24 +81,15 @@ function validPort(s: string): number {
   return n > 0 && n <= 65535 ? n : -1;
 }
 
-function datadirOf(o: CliOptions): string {
-  return stringArg(o, 'datadir') ?? join(homedir(), '.bitcoin');
+function datadirOf(o: CliOptions, io: CliIo): string {
+  return stringArg(o, 'datadir') ?? join(io.homeDir, '.bitcoin');
 }
 
 /** Core's GetAuthCookie: -rpccookiefile relative to the network's folder in the datadir. */
-function readCookie(o: CliOptions, chain: ChainName): string | undefined {
+function readCookie(o: CliOptions, chain: ChainName, io: CliIo): string | undefined {
   const file = stringArg(o, 'rpccookiefile') ?? '.cookie';
-  const path = isAbsolute(file) ? file : join(datadirOf(o), CHAIN_DIRS[chain], file);
-  try {
-    const text = readFileSync(path, 'utf8');
-    return text.split('\n')[0];
-  } catch {
-    return undefined;
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  const path = isAbsolute(file) ? file : join(datadirOf(o, io), CHAIN_DIRS[chain], file);
+  return io.readFile(path)?.split('\n')[0];
 }
 
 interface Call {
@@ -97,7 +97,7 @@ interface Call {
   params: JsonValue;
 }
 
-async function callRpc(o: CliOptions, chain: ChainName, call: Call): Promise<JsonValue> {
+async function callRpc(o: CliOptions, chain: ChainName, call: Call, io: CliIo): Promise<JsonValue> {
   const rpcconnect = stringArg(o, 'rpcconnect') ?? DEFAULT_RPCCONNECT;
   const split = splitHostPort(rpcconnect);
   if (split === undefined || split.port < 0) {
@@ -117,7 +117,7 @@ async function callRpc(o: CliOptions, chain: ChainName, call: Call): Promise<Jso
   let credentials: string;
   let cookieState: 'none' | 'ok' | 'error' = 'none';
   if (password === '') {
-    const cookie = readCookie(o, chain);
+    const cookie = readCookie(o, chain, io);
     cookieState = cookie === undefined ? 'error' : 'ok';
     credentials = cookie ?? '';
   } else {
@@ -129,24 +129,26 @@ async function callRpc(o: CliOptions, chain: ChainName, call: Call): Promise<Jso
   // bitcoin-cli sends JSON-RPC 2.0 with id 1 (Core 28 and later).
   const body = `${writeJson({ method: call.method, params: call.params, id: 1, jsonrpc: '2.0' })}\n`;
 
-  const response = await postJson({
-    host,
-    port,
-    path,
-    credentials,
-    body,
-    timeoutMs: timeoutSec > 0 ? timeoutSec * 1000 : 0,
-  }).catch((e: unknown) => {
-    if (!(e instanceof ConnectionFailed)) throw e;
-    // libevent reported a refused or dropped connection as error 1, "EOF reached".
-    throw new ConnectionFailed(
-      `Could not connect to the server ${host}:${port} (error code 1 - "EOF reached")\n\n` +
-        'Make sure the bitcoind server is running and that you are connecting to the correct RPC port.\n' +
-        'Use "bitcoin-cli -help" for more info.',
-    );
-  });
+  const response = await io
+    .post({
+      host,
+      port,
+      path,
+      credentials,
+      body,
+      timeoutMs: timeoutSec > 0 ? timeoutSec * 1000 : 0,
+    })
+    .catch((e: unknown) => {
+      if (!(e instanceof ConnectionFailed)) throw e;
+      // libevent reported a refused or dropped connection as error 1, "EOF reached".
+      throw new ConnectionFailed(
+        `Could not connect to the server ${host}:${port} (error code 1 - "EOF reached")\n\n` +
+          'Make sure the bitcoind server is running and that you are connecting to the correct RPC port.\n' +
+          'Use "bitcoin-cli -help" for more info.',
+      );
+    });
 
-  const configFile = join(datadirOf(o), 'bitcoin.conf');
+  const configFile = join(datadirOf(o, io), 'bitcoin.conf');
   if (response.status === 401) {
     let why = 'Incorrect rpcuser or rpcpassword were specified.';
     if (cookieState === 'error')
@@ -174,13 +176,18 @@ async function callRpc(o: CliOptions, chain: ChainName, call: Call): Promise<Jso
 }
 
 /** Core's ConnectAndCallRPC: with -rpcwait, retries connection failures and warmup each second. */
-async function connectAndCall(o: CliOptions, chain: ChainName, call: Call): Promise<JsonValue> {
+async function connectAndCall(
+  o: CliOptions,
+  chain: ChainName,
+  call: Call,
+  io: CliIo,
+): Promise<JsonValue> {
   const wait = boolArg(o, 'rpcwait');
   const waitSec = intArg(o, 'rpcwaittimeout', 0);
-  const deadline = Date.now() + waitSec * 1000;
+  const deadline = io.nowMs() + waitSec * 1000;
   for (;;) {
     try {
-      const reply = await callRpc(o, chain, call);
+      const reply = await callRpc(o, chain, call, io);
       const error = isJsonObject(reply) ? reply.error : null;
       if (wait && isJsonObject(error) && Number(String(error.code)) === RPC_IN_WARMUP) {
         throw new ConnectionFailed('server in warmup');
@@ -188,8 +195,8 @@ async function connectAndCall(o: CliOptions, chain: ChainName, call: Call): Prom
       return reply;
     } catch (e) {
       if (!(e instanceof ConnectionFailed)) throw e;
-      if (wait && (waitSec <= 0 || Date.now() < deadline)) {
-        await sleep(1000);
+      if (wait && (waitSec <= 0 || io.nowMs() < deadline)) {
+        await io.sleep(1000);
       } else if (wait) {
         throw new CliError(`timeout on transient error: ${e.message}`);
       } else {
@@ -246,7 +253,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         : convertPositional(method, args);
       call = { method, params };
     }
-    const reply = await connectAndCall(o, chain, call);
+    const reply = await connectAndCall(o, chain, call, io);
     const obj = reply as Record<string, JsonValue>;
     const error = obj.error ?? null;
     if (error === null) {

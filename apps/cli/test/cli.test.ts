@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestNode } from '../../../test/framework/test-node.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
-const MAIN = join(REPO_ROOT, 'apps/cli/src/main.ts');
+const MAIN = join(REPO_ROOT, 'apps/cli/src/host/main.ts');
 const GENESIS = '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206';
 const ADDR = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
 

@@ -3,24 +3,9 @@
  * (`-rpcclienttimeout`, Core's default 900 s, 0 = none), and Core's handling of the HTTP status.
  */
 import { request } from 'node:http';
+import { ConnectionFailed, type HttpPostRequest, type HttpResponse } from '../connection.js';
 
-export class ConnectionFailed extends Error {
-  override readonly name = 'ConnectionFailed';
-}
-
-export interface HttpResponse {
-  status: number;
-  body: string;
-}
-
-export function postJson(o: {
-  host: string;
-  port: number;
-  path: string;
-  credentials: string;
-  body: string;
-  timeoutMs: number;
-}): Promise<HttpResponse> {
+export function postJson(o: HttpPostRequest): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
