@@ -170,7 +170,10 @@ export class RpcServer {
     if (this.stopping) return;
     this.stopping = true;
     this.logger.debug('rpc', 'Stopping HTTP RPC server');
-    await this.listener.close().catch(() => undefined);
+    // Stop accepting first; the listener's close completes only once every accepted connection
+    // has ended, so it is awaited after the idle keep-alive connections are destroyed (else a
+    // client's idle keep-alive socket would hold shutdown for the HTTP keep-alive timeout).
+    const closed = this.listener.close().catch(() => undefined);
     if (this.running > 0 || this.queue.length > 0) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
@@ -180,6 +183,7 @@ export class RpcServer {
     }
     this.connections.clear();
     this.http.close();
+    await closed;
     await this.auth.removeCookie();
   }
 
