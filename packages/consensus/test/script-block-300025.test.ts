@@ -28,7 +28,8 @@ const spentPath = join(CHAIN, 'mainnet-300025.spent-outputs.bin');
 const spent = parseSpentOutputs(new Uint8Array(readFileSync(spentPath)));
 const block = Block.decode(blockBytes);
 const verifier = memoVerifier();
-const repo = join(CHAIN, '../../main');
+// The repository root, from this file's place in it (the checkout may have any name).
+const repo = join(import.meta.dirname, '../../..');
 const tmp = mkdtempSync(join(tmpdir(), 'verify-block-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
