@@ -18,6 +18,7 @@ import type { LogSink } from '@bitcoind-lite/runtime';
 import { makeCapabilities } from '../capabilities.js';
 import { Node } from '../node.js';
 import { runConfined } from '../confine/launch-confined.js';
+import { registerMissingTestRpcs } from './compat-rpcs.js';
 import { ConfigError, parseConfigText } from './config-file.js';
 import { UNSUPPORTED_OPTIONS } from './core-options.js';
 import { selectChain, settingsToManifest } from './settings-to-manifest.js';
@@ -133,6 +134,9 @@ async function main(argv: readonly string[]): Promise<number> {
       throw e;
     }
     for (const w of warnings) node.logger.warning(w);
+    for (const name of registerMissingTestRpcs(node.rpc.table)) {
+      node.logger.info(`bitcoind-compat: added the test RPC ${name}`);
+    }
   } catch (e) {
     let msg: string;
     if (e instanceof InitError) msg = e.message;
