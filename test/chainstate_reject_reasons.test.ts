@@ -24,12 +24,35 @@ import {
   mineFailing,
   spendTx,
 } from '@bitcoind-lite/chain/testing';
+import * as ecc from 'tiny-secp256k1';
+import {
+  PrecomputedTransactionData,
+  SigVersion,
+  taggedHash,
+  taprootSignatureHash,
+} from '@bitcoind-lite/consensus';
 import { mineOnNode, submit, tipRef } from './framework/chain-builder.js';
 import { RpcCallError, TestNode } from './framework/test-node.js';
 
 const params = getChainParams('regtest');
 const OP_2_EQUAL = Uint8Array.of(0x52, 0x87);
 const SCRIPT_HEIGHT = 2;
+const TAPROOT_HEIGHT = 19;
+
+/** A BIP341 key-path key: the tweaked secret and the output script OP_1 <Q>. */
+function taprootKey(): { secret: Uint8Array; script: Uint8Array } {
+  let d: Uint8Array = new Uint8Array(32).fill(0x11);
+  const p = ecc.pointFromScalar(d, true)!;
+  if (p[0] === 0x03) d = ecc.privateNegate(d);
+  const x = p.subarray(1);
+  const tweak = taggedHash('TapTweak', x);
+  const q = ecc.xOnlyPointAddTweak(x, tweak)!;
+  return {
+    secret: ecc.privateAdd(d, tweak)!,
+    script: concatBytes(Uint8Array.of(0x51, 0x20), q.xOnlyPubkey),
+  };
+}
+const TAPROOT = taprootKey();
 
 let node: TestNode;
 let coinbases: Map<number, Transaction>;
@@ -51,7 +74,8 @@ async function submitExpectTipUnchanged(block: Block): Promise<unknown> {
 beforeAll(async () => {
   node = await TestNode.start({ noP2P: true, outbound: false });
   coinbases = await mineOnNode(node, params, 120, {
-    payTo: (h) => (h === SCRIPT_HEIGHT ? OP_2_EQUAL : undefined),
+    payTo: (h) =>
+      h === SCRIPT_HEIGHT ? OP_2_EQUAL : h === TAPROOT_HEIGHT ? TAPROOT.script : undefined,
   });
 }, 120_000);
 
@@ -411,6 +435,39 @@ describe('chainstate reject reasons over submitblock', () => {
       params,
     );
     expect(await submitExpectTipUnchanged(child)).toBe('bad-prevblk');
+  });
+
+  it('block-script-verify-flag-failed: a taproot key-path spend with a bad Schnorr signature', async () => {
+    const parent = await tipRef(node);
+    const cb = coinbases.get(TAPROOT_HEIGHT)!;
+    const unsigned = spendTx([coin(TAPROOT_HEIGHT)], 1000n);
+    const txdata = new PrecomputedTransactionData(unsigned, [cb.vout[0]!]);
+    const sighash = taprootSignatureHash(unsigned, 0, 0, SigVersion.TAPROOT, txdata, {
+      annexHash: undefined,
+    })!;
+    const sig = ecc.signSchnorr(sighash, TAPROOT.secret, new Uint8Array(32));
+    const withSig = (s64: Uint8Array): Transaction =>
+      new Transaction(
+        unsigned.version,
+        [{ ...unsigned.vin[0]!, witness: [s64] }],
+        unsigned.vout,
+        0,
+      );
+    const bad = Uint8Array.from(sig);
+    bad[10]! ^= 1;
+    expect(
+      await submitExpectTipUnchanged(
+        buildBlockOn(parent, params, { txs: [withSig(bad)], feesSats: 1000n }),
+      ),
+    ).toBe('block-script-verify-flag-failed (Invalid Schnorr signature)');
+    // The real signature (libsecp256k1 in WebAssembly signs, the node's interpreter verifies).
+    const good = buildBlockOn(parent, params, {
+      txs: [withSig(sig)],
+      feesSats: 1000n,
+      extraNonce: 3,
+    });
+    expect(await submit(node, good)).toBe(null);
+    expect(await node.rpc('getbestblockhash')).toBe(good.hashHex());
   });
 
   it('an invalid block shows in getchaintips as invalid and is not accepted again', async () => {
