@@ -13,6 +13,8 @@ export interface ConfigEntry {
   /** `nofoo=1` is `foo` negated; `nofoo=0` is a (discouraged) double negative, i.e. set. */
   readonly negated: boolean;
   readonly value: string;
+  /** The key as written, with its section (`regtest.port`), for messages. */
+  readonly key: string;
   readonly file: string;
   readonly line: number;
 }
@@ -76,7 +78,7 @@ export function parseConfigText(text: string, file: string): ConfigEntry[] {
         'conf cannot be set in the configuration file; use includeconf= if you want to include additional config files',
       );
     }
-    entries.push({ ...key, value, file, line: lineNo });
+    entries.push({ ...key, value, key: fullName, file, line: lineNo });
   }
   return entries;
 }

@@ -109,7 +109,7 @@ export class Settings {
 
   /** Every config name that is not a known option (Core warns and ignores these). */
   unknownConfigNames(): string[] {
-    return this.config.filter((e) => !isKnownOption(e.name)).map((e) => e.name);
+    return this.config.filter((e) => !isKnownOption(e.name)).map((e) => e.key);
   }
 
   private sources(name: string): SettingValue[][] {
