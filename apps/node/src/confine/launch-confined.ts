@@ -198,7 +198,11 @@ export async function runConfined(
     args = [...sandbox, '--', process.execPath, ...nodeArgs];
   }
   // No ambient environment crosses: the child learns everything from the start message.
-  const child = spawn(command, args, { stdio, env: {}, cwd: '/' });
+  // `detached` puts the child in its own session and process group, so a Ctrl-C (SIGINT to the
+  // terminal's foreground group) or a `kill -- -PGID` reaches only this launcher, which stops the
+  // node over IPC: exactly one clean shutdown, as bitcoind gives on SIGINT/SIGTERM. Without it
+  // bubblewrap's outer process takes the signal's default action and its pid namespace dies.
+  const child = spawn(command, args, { stdio, env: {}, cwd: '/', detached: true });
   // The child holds its own copies now; closing ours before any accept keeps this process from
   // taking connections meant for the node.
   for (const s of sockets) s.release();
