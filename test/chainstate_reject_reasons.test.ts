@@ -479,9 +479,8 @@ describe('chainstate reject reasons over submitblock', () => {
     expect(await submit(node, bad)).toBe('bad-cb-amount');
     const tips = await node.rpc<{ hash: string; status: string }[]>('getchaintips');
     expect(tips.find((t) => t.hash === bad.hashHex())?.status).toBe('invalid');
-    // Core answers "duplicate-invalid" here (submitblock looks the hash up first); this node's
-    // submitblock (mining.ts) does not yet, so only "not accepted" is checked.
-    expect(await submit(node, bad)).not.toBe(null);
+    // Core's submitblock looks the hash up first and answers from the index.
+    expect(await submit(node, bad)).toBe('duplicate-invalid');
     expect(await node.rpc('getbestblockhash')).toBe(parent.hashHex);
   });
 });

@@ -32,9 +32,7 @@ function setArgs(node: TestNode, base: string, extra: string): void {
   writeFileSync(node.manifestPath, base + (extra === '' ? '' : `args:\n  ${extra}\n`));
 }
 
-const wired = process.env['BITCOIND_LITE_REINDEX_WIRED'] === '1';
-
-describe.skipIf(!wired)('feature_reindex', () => {
+describe('feature_reindex', () => {
   it('reindex and reindex-chainstate rebuild the same chain and UTXO set', async () => {
     const node = await TestNode.start({ noP2P: true, outbound: false });
     nodes.push(node);

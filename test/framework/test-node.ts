@@ -161,8 +161,10 @@ export class TestNode {
       if (rpc) this.rpcPort = Number(rpc[1]);
       if (p2p) this.p2pPort = Number(p2p[1]);
       if (/init message: Done loading/.test(this.output)) return;
-      if (proc.exitCode !== null) {
-        throw new Error(`node exited with ${proc.exitCode} before ready:\n${this.output}`);
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        throw new Error(
+          `node exited with ${proc.exitCode ?? proc.signalCode} before ready:\n${this.output}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -118,6 +118,8 @@ export class Node {
       logger,
       random: caps.random,
       dbcacheMiB: argNumber(args, 'dbcache', 450),
+      reindex: argBool(args, 'reindex', false),
+      reindexChainstate: argBool(args, 'reindex-chainstate', false),
     });
     node = new Node(caps, params, logger, netDir, rpc, chainman, undefined);
     node.txIndex = argBool(args, 'txindex', false)

@@ -31,6 +31,10 @@ import { registerMiningInfoCommands } from './mining-info.js';
 import { recordAssembledBlock } from './mining-last-block.js';
 import type { NodeContext, RpcValidationState } from './node-context.js';
 
+/** Core's BlockStatus bits (chain.h) that submitblock reads. */
+const BLOCK_VALID_SCRIPTS = 5;
+const BLOCK_FAILED_MASK = 32 | 64;
+
 /** Core's DEFAULT_MAX_TRIES for the generate calls. */
 export const DEFAULT_MAX_TRIES = 1_000_000;
 /** Core's MAX_BLOCK_WEIGHT minus the coinbase reservation the default template keeps free. */
@@ -277,6 +281,14 @@ Result (Otherwise):
       const block = decodeBlockHex(String(p['hexdata']));
       if (block.txs.length === 0 || !block.txs[0]!.isCoinbase()) {
         throw new RpcError(RPC_DESERIALIZATION_ERROR, 'Block does not start with a coinbase');
+      }
+      // Core answers a block it already knows from its index, before validating anything.
+      const known = ctx.chainman.lookup(block.hash());
+      if (known !== undefined) {
+        if ((known.status & BLOCK_FAILED_MASK) === 0 && (known.status & 7) >= BLOCK_VALID_SCRIPTS) {
+          return 'duplicate';
+        }
+        if ((known.status & BLOCK_FAILED_MASK) !== 0) return 'duplicate-invalid';
       }
       const { state, isNew } = await ctx.chainman.processNewBlock(block, { forceProcessing: true });
       if (!isNew && state.valid) return 'duplicate';
