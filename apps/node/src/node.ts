@@ -155,7 +155,15 @@ export class Node {
 
     const listen = argBool(args, 'listen', true) && caps.p2p !== undefined;
     const connect = argList(args, 'connect').filter((c) => c !== '0');
+    // Core's FormatSubVersion (BIP14): -uacomment values in parentheses, joined by "; ".
+    // Core's test framework tells its nodes apart by these comments (testnode0, testnode1...).
+    const uaComments = argList(args, 'uacomment');
+    const userAgent =
+      uaComments.length === 0
+        ? USER_AGENT
+        : `${USER_AGENT.slice(0, -1)}(${uaComments.join('; ')})/`;
     const peers = new PeerManager({
+      userAgent,
       chain: chainman,
       magic: params.messageStart,
       defaultPort: params.defaultPort,
@@ -203,7 +211,7 @@ export class Node {
         isReady: () => index.isReady(),
         bestHeight: () => index.bestHeight(),
       })),
-      userAgent: USER_AGENT,
+      userAgent,
       protocolVersion: PROTOCOL_VERSION,
     };
     registerBlockchainCommands(rpc.table, ctx);
