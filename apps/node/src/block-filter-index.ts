@@ -18,8 +18,8 @@ import { BlockFilter, BlockFilterType, concatBytes, type Block } from '@bitcoind
 import type { BlockIndex, ChainstateManager } from '@bitcoind-lite/chain';
 import type { Logger } from '@bitcoind-lite/runtime';
 import type { Dir, LevelDB } from '@bitcoind-lite/storage';
+import { BaseIndex, KEY_BEST_BLOCK, openIndexDb } from './base-index.js';
 
-const KEY_BEST = Uint8Array.of(0x42);
 const PREFIX_HASH = 0x73;
 const PREFIX_HEIGHT = 0x74;
 const ZERO_HEADER = new Uint8Array(32);
@@ -41,19 +41,12 @@ export interface IndexedFilter {
   header: Uint8Array;
 }
 
-export class BlockFilterIndex {
+export class BlockFilterIndex extends BaseIndex {
   readonly filterType = BlockFilterType.BASIC;
-  private queue: Promise<void> = Promise.resolve();
-  private synced = false;
-  /** Height of the last block indexed (getindexinfo best_block_height); -1 before any. */
-  private bestHeightIndexed = -1;
-  private unsubscribe: (() => void) | undefined;
 
-  private constructor(
-    private readonly db: LevelDB,
-    private readonly chainman: ChainstateManager,
-    private readonly logger: Logger,
-  ) {}
+  private constructor(db: LevelDB, chainman: ChainstateManager, logger: Logger) {
+    super(db, chainman, logger, 'basic block filter index', 'blockfilterindex');
+  }
 
   /** Opens the basic filter index and starts catching up with the active chain. */
   static async open(
@@ -61,34 +54,15 @@ export class BlockFilterIndex {
     chainman: ChainstateManager,
     logger: Logger,
   ): Promise<BlockFilterIndex> {
-    for (const [k, v] of Object.entries({ netDir, chainman, logger })) {
-      if (v === undefined) throw new TypeError(`BlockFilterIndex.open: ${k} is required`);
-    }
-    const indexes = await netDir.subdir('indexes', { create: true });
-    const filters = await indexes.subdir('blockfilter', { create: true });
-    const basic = await filters.subdir('basic', { create: true });
-    const db = await basic.openLevel('db');
+    const db = await openIndexDb(
+      'BlockFilterIndex.open',
+      { netDir, chainman, logger },
+      ['blockfilter', 'basic'],
+      'db',
+    );
     const index = new BlockFilterIndex(db, chainman, logger);
-    // Blocks connected while catching up queue behind it, so each parent is indexed first.
-    index.unsubscribe = chainman.on('blockConnected', (block, idx) => {
-      index.enqueue(() => index.write(block, idx));
-    });
-    index.enqueue(() => index.catchUp());
+    index.start();
     return index;
-  }
-
-  isReady(): boolean {
-    return this.synced;
-  }
-
-  /** Core's IndexSummary best_block_height. */
-  bestHeight(): number {
-    return this.bestHeightIndexed;
-  }
-
-  /** Resolves once every block connected so far has been indexed. */
-  async sync(): Promise<void> {
-    await this.queue;
   }
 
   async lookupFilter(idx: { hash: Uint8Array }): Promise<IndexedFilter | undefined> {
@@ -97,13 +71,7 @@ export class BlockFilterIndex {
     return { header: v.slice(0, 32), filterHash: v.slice(32, 64), filter: v.slice(64) };
   }
 
-  private enqueue(fn: () => Promise<void>): void {
-    this.queue = this.queue.then(fn).catch((err: unknown) => {
-      this.logger.error(`blockfilterindex: ${(err as Error).message}`);
-    });
-  }
-
-  private async write(block: Block, idx: BlockIndex): Promise<void> {
+  protected async writeBlock(block: Block, idx: BlockIndex): Promise<void> {
     // A block with only a coinbase spends nothing (and the genesis block has no undo data).
     const spent: Uint8Array[] = [];
     if (block.txs.length > 1) {
@@ -128,33 +96,7 @@ export class BlockFilterIndex {
       .batch()
       .put(hashKey(idx.hash), concatBytes(header, filterHash, filter.encoded))
       .put(heightKey(idx.height), idx.hash)
-      .put(KEY_BEST, idx.hash)
+      .put(KEY_BEST_BLOCK, idx.hash)
       .write();
-    this.bestHeightIndexed = idx.height;
-  }
-
-  /** Indexes from the fork point of the last indexed block up to the tip. */
-  private async catchUp(): Promise<void> {
-    const bestHash = await this.db.get(KEY_BEST);
-    let from = 0;
-    if (bestHash !== undefined) {
-      let walk = this.chainman.lookup(bestHash);
-      while (walk !== undefined && !this.chainman.activeChain.contains(walk)) walk = walk.prev;
-      from = walk === undefined ? 0 : walk.height + 1;
-    }
-    this.bestHeightIndexed = from - 1;
-    for (let h = from; h <= this.chainman.activeChain.height(); h++) {
-      const idx = this.chainman.activeChain.at(h);
-      if (idx === undefined) break;
-      await this.write(await this.chainman.readBlock(idx), idx);
-    }
-    this.synced = true;
-    this.logger.info('basic block filter index is enabled');
-  }
-
-  async close(): Promise<void> {
-    this.unsubscribe?.();
-    await this.queue;
-    await this.db.close();
   }
 }
