@@ -91,6 +91,6 @@ describe('feature_bad_manifest', () => {
   it('reports a manifest that does not exist', async () => {
     const { code, output } = await runLauncher('/nonexistent/node.yaml');
     expect(code).toBe(1);
-    expect(output).toContain('cannot read manifest /nonexistent/node.yaml');
+    expect(output).toContain('/nonexistent/node.yaml: cannot read manifest: no such file');
   });
 });

@@ -10,6 +10,7 @@ import { makeCapabilities } from './capabilities.js';
 import { Node } from './node.js';
 import { registerDebugProbe } from './confine/debug-probe.js';
 import { runConfined } from './confine/launch-confined.js';
+import { errnoText, initErrorMessage } from './init-errors.js';
 
 const USAGE = 'usage: bitcoind-lite --manifest FILE';
 
@@ -39,7 +40,8 @@ async function main(): Promise<number> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    process.stderr.write(`Error: cannot read manifest ${path}: ${(e as Error).message}\n`);
+    const why = errnoText((e as NodeJS.ErrnoException).code) ?? (e as Error).message;
+    process.stderr.write(`Error: ${path}: cannot read manifest: ${why}\n`);
     return 1;
   }
 
@@ -65,7 +67,7 @@ async function main(): Promise<number> {
       node.logger.warning('debugcapabilityprobe RPC enabled (args.debugprobe): test use only');
     }
   } catch (e) {
-    const msg = e instanceof ManifestError ? e.message : ((e as Error).stack ?? String(e));
+    const msg = e instanceof ManifestError ? e.message : initErrorMessage(e);
     process.stderr.write(`Error: ${msg}\n`);
     return 1;
   }

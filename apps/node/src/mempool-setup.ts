@@ -20,6 +20,7 @@ import type { Clock, Logger } from '@bitcoind-lite/runtime';
 import type { Random } from '@bitcoind-lite/entropy';
 import type { Dir } from '@bitcoind-lite/storage';
 import { argBool, argNumber, argString, type Args } from './node-args.js';
+import { InitError } from './init-errors.js';
 
 /** A fee-rate option in BTC/kvB (Core's ParseMoney) as sat/kvB; a bad value stops start-up. */
 function feeRateArg(args: Args, name: string): bigint | undefined {
@@ -27,7 +28,7 @@ function feeRateArg(args: Args, name: string): bigint | undefined {
   if (v === undefined) return undefined;
   const sats = parseFixedPoint(v, 8);
   if (sats === undefined || sats < 0n) {
-    throw new Error(`Invalid amount for -${name}=<amount>: '${v}'`);
+    throw new InitError(`Invalid amount for -${name}=<amount>: '${v}'`);
   }
   return sats;
 }
@@ -37,7 +38,7 @@ export function mempoolSettingsFromArgs(args: Args, params: ChainParams): Mempoo
   const acceptNonStd = argBool(args, 'acceptnonstdtxn', false);
   // Core refuses -acceptnonstdtxn where the chain requires standard transactions (main).
   if (acceptNonStd && params.network === 'main') {
-    throw new Error(`acceptnonstdtxn is not currently supported for ${params.network} chain`);
+    throw new InitError(`acceptnonstdtxn is not currently supported for ${params.network} chain`);
   }
   const s: MempoolSettings = {
     acceptNonStdTxn: acceptNonStd,
@@ -76,7 +77,7 @@ export function mempoolSettingsFromArgs(args: Args, params: ChainParams): Mempoo
   // Core's ApplyArgsManOptions: the pool must hold 40 maximal descendant packages.
   const descendantVbytes = (s.limitDescendantSizeKvB ?? DEFAULT_DESCENDANT_SIZE_LIMIT_KVB) * 1000;
   if (s.maxMempoolBytes !== undefined && s.maxMempoolBytes < descendantVbytes * 40) {
-    throw new Error(
+    throw new InitError(
       `-maxmempool must be at least ${Math.ceil((descendantVbytes * 40) / 1_000_000)} MB`,
     );
   }

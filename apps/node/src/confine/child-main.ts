@@ -25,6 +25,7 @@ import { BrokerConnector } from './broker-connector.js';
 import { registerDebugProbe } from './debug-probe.js';
 import { inheritedListener } from './inherited-listener.js';
 import { isObjectWithType, type StartMessage } from './ipc-messages.js';
+import { initErrorMessage } from '../init-errors.js';
 
 function waitForStart(): Promise<StartMessage> {
   return new Promise((resolve, reject) => {
@@ -132,7 +133,7 @@ async function main(): Promise<number> {
       node.logger.warning('debugcapabilityprobe RPC enabled (args.debugprobe): test use only');
     }
   } catch (e) {
-    process.stderr.write(`Error: ${(e as Error).stack ?? String(e)}\n`);
+    process.stderr.write(`Error: ${initErrorMessage(e)}\n`);
     return 1;
   }
 

@@ -294,7 +294,14 @@ export class FsDir implements Dir {
       keyEncoding: 'view',
       valueEncoding: 'view',
     });
-    await db.open();
+    try {
+      await db.open();
+    } catch (e) {
+      // Only here is it known which database failed; the launcher names it in its start-up
+      // error (Core's "Error opening block database" / "Error opening coins database").
+      if (typeof e === 'object' && e !== null) Object.assign(e, { dbPath: folder.description });
+      throw e;
+    }
     return db;
   }
 }
