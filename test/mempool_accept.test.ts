@@ -6,13 +6,9 @@
  * after it; replace-by-fee and the ancestor limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RpcCallError, TestNode } from './framework/test-node.js';
-import {
-  matureCoinbases,
-  TestWallet,
-  type SignedTx,
-  type Utxo,
-} from './framework/bitcoinjs-wallet.js';
+import type { TestNode } from './framework/test-node.js';
+import { catchRpcError, startRpcOnlyNodeWithCoins } from './framework/rpc-only-node.js';
+import { TestWallet, type SignedTx, type Utxo } from './framework/bitcoinjs-wallet.js';
 
 let node: TestNode;
 const wallet = new TestWallet(1);
@@ -22,26 +18,16 @@ let next = 0;
 const coin = (): Utxo => coins[next++]!;
 
 beforeAll(async () => {
-  node = await TestNode.start({
-    noP2P: true,
-    outbound: false,
-    args: { permitbaremultisig: false, datacarriersize: 42 },
-  });
-  coins = await matureCoinbases(node, wallet, 30);
+  ({ node, coins } = await startRpcOnlyNodeWithCoins(wallet, 30, {
+    permitbaremultisig: false,
+    datacarriersize: 42,
+  }));
 }, 120_000);
 afterAll(async () => {
   await node?.stop();
 });
 
-async function rpcError(method: string, ...params: unknown[]): Promise<RpcCallError> {
-  try {
-    await node.rpc(method, ...params);
-  } catch (e) {
-    if (e instanceof RpcCallError) return e;
-    throw e;
-  }
-  throw new Error(`${method} unexpectedly succeeded`);
-}
+const rpcError = (method: string, ...params: unknown[]) => catchRpcError(node, method, ...params);
 
 /** Core's minimum relay fee at 100 sat/kvB (Core 30's -minrelaytxfee), rounded up. */
 const minRelayFee = (vsize: number) => Math.ceil((vsize * 100) / 1000);

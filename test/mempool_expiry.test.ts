@@ -5,8 +5,9 @@
  * one second short of the expiry it stays. Also setmocktime's own errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RpcCallError, TestNode } from './framework/test-node.js';
-import { matureCoinbases, TestWallet, type Utxo } from './framework/bitcoinjs-wallet.js';
+import type { TestNode } from './framework/test-node.js';
+import { catchRpcError, startRpcOnlyNodeWithCoins } from './framework/rpc-only-node.js';
+import { TestWallet, type Utxo } from './framework/bitcoinjs-wallet.js';
 
 const EXPIRY_HOURS = 2;
 let node: TestNode;
@@ -14,26 +15,16 @@ const wallet = new TestWallet(21);
 let coins: Utxo[];
 
 beforeAll(async () => {
-  node = await TestNode.start({
-    noP2P: true,
-    outbound: false,
-    args: { mempoolexpiry: EXPIRY_HOURS, debug: ['mempool'] },
-  });
-  coins = await matureCoinbases(node, wallet, 3);
+  ({ node, coins } = await startRpcOnlyNodeWithCoins(wallet, 3, {
+    mempoolexpiry: EXPIRY_HOURS,
+    debug: ['mempool'],
+  }));
 }, 120_000);
 afterAll(async () => {
   await node?.stop();
 });
 
-async function rpcError(method: string, ...params: unknown[]): Promise<RpcCallError> {
-  try {
-    await node.rpc(method, ...params);
-  } catch (e) {
-    if (e instanceof RpcCallError) return e;
-    throw e;
-  }
-  throw new Error(`${method} unexpectedly succeeded`);
-}
+const rpcError = (method: string, ...params: unknown[]) => catchRpcError(node, method, ...params);
 
 describe('mempool_expiry', () => {
   it('setmocktime: Core errors for a negative or too large time', async () => {

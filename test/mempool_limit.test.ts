@@ -7,14 +7,9 @@
  * and one that would itself be the cheapest in a full pool with 'mempool full'.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RpcCallError, runLauncher, TestNode } from './framework/test-node.js';
-import {
-  matureCoinbases,
-  TestWallet,
-  toSats,
-  type SignedTx,
-  type Utxo,
-} from './framework/bitcoinjs-wallet.js';
+import { runLauncher, TestNode } from './framework/test-node.js';
+import { catchRpcError, startRpcOnlyNodeWithCoins } from './framework/rpc-only-node.js';
+import { TestWallet, toSats, type SignedTx, type Utxo } from './framework/bitcoinjs-wallet.js';
 
 const FILL = 27;
 let node: TestNode;
@@ -24,22 +19,13 @@ let next = 0;
 const coin = (): Utxo => coins[next++]!;
 
 beforeAll(async () => {
-  node = await TestNode.start({ noP2P: true, outbound: false, args: { maxmempool: 5 } });
-  coins = await matureCoinbases(node, wallet, FILL + 6);
+  ({ node, coins } = await startRpcOnlyNodeWithCoins(wallet, FILL + 6, { maxmempool: 5 }));
 }, 120_000);
 afterAll(async () => {
   await node?.stop();
 });
 
-async function rpcError(method: string, ...params: unknown[]): Promise<RpcCallError> {
-  try {
-    await node.rpc(method, ...params);
-  } catch (e) {
-    if (e instanceof RpcCallError) return e;
-    throw e;
-  }
-  throw new Error(`${method} unexpectedly succeeded`);
-}
+const rpcError = (method: string, ...params: unknown[]) => catchRpcError(node, method, ...params);
 
 /** OP_RETURN with two PUSHDATA2 pushes of 49,000 bytes: ~98 kB, under the 100 kB carrier cap. */
 const BIG_DATA_SCRIPT = (() => {

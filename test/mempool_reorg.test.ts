@@ -9,7 +9,8 @@
  * spent in the next block while tip >= h + 99 (COINBASE_MATURITY 100).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RpcCallError, TestNode } from './framework/test-node.js';
+import type { TestNode } from './framework/test-node.js';
+import { catchRpcError, startRpcOnlyNode } from './framework/rpc-only-node.js';
 import { TestWallet, toSats, type Utxo } from './framework/bitcoinjs-wallet.js';
 
 let node: TestNode;
@@ -20,7 +21,7 @@ const coinbase: Utxo[] = [];
 const blockAt: string[] = [];
 
 beforeAll(async () => {
-  node = await TestNode.start({ noP2P: true, outbound: false });
+  node = await startRpcOnlyNode();
   const mine = await node.rpc<string[]>('generatetoaddress', 4, wallet.address);
   for (const [i, h] of mine.entries()) {
     const b = await node.rpc<{ tx: { txid: string; vout: { value: number }[] }[] }>(
@@ -39,15 +40,7 @@ afterAll(async () => {
 const pool = async () => new Set(await node.rpc<string[]>('getrawmempool'));
 const height = () => node.rpc<number>('getblockcount');
 
-async function rpcError(method: string, ...params: unknown[]): Promise<RpcCallError> {
-  try {
-    await node.rpc(method, ...params);
-  } catch (e) {
-    if (e instanceof RpcCallError) return e;
-    throw e;
-  }
-  throw new Error(`${method} unexpectedly succeeded`);
-}
+const rpcError = (method: string, ...params: unknown[]) => catchRpcError(node, method, ...params);
 
 describe('mempool_reorg', () => {
   it('re-adds disconnected transactions, drops immature coinbase spends and non-final ones, and reconsiderblock clears them again', async () => {

@@ -23,8 +23,9 @@ import {
   toHex,
 } from '@bitcoind-lite/consensus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RpcCallError, TestNode } from './framework/test-node.js';
-import { matureCoinbases, TestWallet, toSats, type Utxo } from './framework/bitcoinjs-wallet.js';
+import type { TestNode } from './framework/test-node.js';
+import { catchRpcError, startRpcOnlyNodeWithCoins } from './framework/rpc-only-node.js';
+import { TestWallet, toSats, type Utxo } from './framework/bitcoinjs-wallet.js';
 
 const REGTEST = getChainParams('regtest');
 let node: TestNode;
@@ -32,8 +33,7 @@ const wallet = new TestWallet(31);
 let coins: Utxo[];
 
 beforeAll(async () => {
-  node = await TestNode.start({ noP2P: true, outbound: false });
-  coins = await matureCoinbases(node, wallet, 4);
+  ({ node, coins } = await startRpcOnlyNodeWithCoins(wallet, 4));
 }, 120_000);
 afterAll(async () => {
   await node?.stop();
@@ -74,15 +74,7 @@ interface Template {
 
 const gbt = () => node.rpc<Template>('getblocktemplate', { rules: ['segwit'] });
 
-async function rpcError(method: string, ...params: unknown[]): Promise<RpcCallError> {
-  try {
-    await node.rpc(method, ...params);
-  } catch (e) {
-    if (e instanceof RpcCallError) return e;
-    throw e;
-  }
-  throw new Error(`${method} unexpectedly succeeded`);
-}
+const rpcError = (method: string, ...params: unknown[]) => catchRpcError(node, method, ...params);
 
 /** BIP141's commitment: OP_RETURN 0xaa21a9ed SHA256d(witness root || reserved value). */
 function witnessCommitment(wtxidsDisplay: string[]): string {
