@@ -4,7 +4,7 @@
  * once on first use. BIP341 needs every spent output, so `spentOutputs` must be given for
  * taproot spends.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import { BufferWriter } from '../serialize.js';
 import type { Transaction, TxOut } from '../transaction.js';
 
@@ -32,7 +32,7 @@ export class PrecomputedTransactionData {
     if (this.prevouts === undefined) {
       const w = new BufferWriter(36 * this.tx.vin.length);
       for (const i of this.tx.vin) i.prevout.serialize(w);
-      this.prevouts = sha(w.toBytes());
+      this.prevouts = sha256(w.toBytes());
     }
     return this.prevouts;
   }
@@ -41,7 +41,7 @@ export class PrecomputedTransactionData {
     if (this.sequences === undefined) {
       const w = new BufferWriter(4 * this.tx.vin.length);
       for (const i of this.tx.vin) w.u32(i.sequence);
-      this.sequences = sha(w.toBytes());
+      this.sequences = sha256(w.toBytes());
     }
     return this.sequences;
   }
@@ -50,7 +50,7 @@ export class PrecomputedTransactionData {
     if (this.outputs === undefined) {
       const w = new BufferWriter();
       for (const o of this.tx.vout) w.i64(o.value).varBytes(o.scriptPubKey);
-      this.outputs = sha(w.toBytes());
+      this.outputs = sha256(w.toBytes());
     }
     return this.outputs;
   }
@@ -59,7 +59,7 @@ export class PrecomputedTransactionData {
     if (this.amounts === undefined) {
       const w = new BufferWriter();
       for (const o of this.requireSpentOutputs()) w.i64(o.value);
-      this.amounts = sha(w.toBytes());
+      this.amounts = sha256(w.toBytes());
     }
     return this.amounts;
   }
@@ -68,22 +68,22 @@ export class PrecomputedTransactionData {
     if (this.scripts === undefined) {
       const w = new BufferWriter();
       for (const o of this.requireSpentOutputs()) w.varBytes(o.scriptPubKey);
-      this.scripts = sha(w.toBytes());
+      this.scripts = sha256(w.toBytes());
     }
     return this.scripts;
   }
 
   /** BIP143 hashPrevouts / hashSequence / hashOutputs are the double hashes. */
   hashPrevouts(): Uint8Array {
-    return sha(this.prevoutsSingleHash());
+    return sha256(this.prevoutsSingleHash());
   }
 
   hashSequence(): Uint8Array {
-    return sha(this.sequencesSingleHash());
+    return sha256(this.sequencesSingleHash());
   }
 
   hashOutputs(): Uint8Array {
-    return sha(this.outputsSingleHash());
+    return sha256(this.outputsSingleHash());
   }
 
   requireSpentOutputs(): readonly TxOut[] {
@@ -92,8 +92,4 @@ export class PrecomputedTransactionData {
     }
     return this.spentOutputs;
   }
-}
-
-function sha(b: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(b).digest());
 }

@@ -2,6 +2,7 @@
  * Walking a script one opcode at a time, as Core's GetScriptOp, and the script shape tests the
  * interpreter relies on (push-only, P2SH, witness program, OP_SUCCESSx).
  */
+import { concatBytes } from '../bytes.js';
 import { OP } from './opcodes.js';
 
 /** One decoded operation; `data` is set for push opcodes (a view into the script). */
@@ -152,15 +153,7 @@ export function findAndDelete(
   }
   if (found === 0) return { script, found };
   parts.push(script.subarray(kept));
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return { script: out, found };
+  return { script: concatBytes(...parts), found };
 }
 
 function startsWith(script: Uint8Array, pc: number, needle: Uint8Array): boolean {

@@ -3,7 +3,7 @@
  * the transaction, with the scriptCode (OP_CODESEPARATORs removed) in the signing input, hashed
  * with the 32-bit hash type appended.
  */
-import { createHash } from 'node:crypto';
+import { sha256d } from '../hash.js';
 import { BufferWriter } from '../serialize.js';
 import type { Transaction } from '../transaction.js';
 import { OP } from './opcodes.js';
@@ -62,8 +62,7 @@ export function legacySignatureHash(
   }
   w.u32(tx.locktime);
   w.u32(hashType >>> 0);
-  const first = createHash('sha256').update(w.toBytes()).digest();
-  return new Uint8Array(createHash('sha256').update(first).digest());
+  return sha256d(w.toBytes());
 }
 
 /**

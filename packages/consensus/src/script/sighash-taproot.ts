@@ -1,5 +1,5 @@
 /** BIP341/342: the taproot signature hash (Core's SignatureHashSchnorr). */
-import { taggedHash } from '../hash.js';
+import { sha256, taggedHash } from '../hash.js';
 import { BufferWriter } from '../serialize.js';
 import type { Transaction } from '../transaction.js';
 import type { PrecomputedTransactionData } from './precomputed-transaction-data.js';
@@ -12,7 +12,6 @@ import {
   SIGHASH_SINGLE,
   SigVersion,
 } from './sighash-types.js';
-import { createHash } from 'node:crypto';
 
 /** What the script path adds (BIP342) and whether an annex was present (BIP341). */
 export interface TaprootExecData {
@@ -65,7 +64,7 @@ export function taprootSigMsg(
     if (inputIndex >= tx.vout.length) return undefined;
     const o = tx.vout[inputIndex]!;
     const single = new BufferWriter().i64(o.value).varBytes(o.scriptPubKey).toBytes();
-    w.bytes(new Uint8Array(createHash('sha256').update(single).digest()));
+    w.bytes(sha256(single));
   }
   if (sigversion === SigVersion.TAPSCRIPT) {
     w.bytes(exec.tapleafHash!);

@@ -1,5 +1,5 @@
 /** BIP143: the segwit v0 signature hash, which commits to the spent amount. */
-import { createHash } from 'node:crypto';
+import { sha256d } from '../hash.js';
 import { BufferWriter } from '../serialize.js';
 import type { Transaction } from '../transaction.js';
 import type { PrecomputedTransactionData } from './precomputed-transaction-data.js';
@@ -27,7 +27,7 @@ export function witnessV0SigMsg(
   if (base !== SIGHASH_SINGLE && base !== SIGHASH_NONE) hashOutputs = txdata.hashOutputs();
   else if (base === SIGHASH_SINGLE && inputIndex < tx.vout.length) {
     const o = tx.vout[inputIndex]!;
-    hashOutputs = dsha(new BufferWriter().i64(o.value).varBytes(o.scriptPubKey).toBytes());
+    hashOutputs = sha256d(new BufferWriter().i64(o.value).varBytes(o.scriptPubKey).toBytes());
   }
   const txin = tx.vin[inputIndex]!;
   const w = new BufferWriter(200 + scriptCode.length);
@@ -48,10 +48,5 @@ export function witnessV0SignatureHash(
   amountSats: bigint,
   txdata: PrecomputedTransactionData,
 ): Uint8Array {
-  return dsha(witnessV0SigMsg(scriptCode, tx, inputIndex, hashType, amountSats, txdata));
-}
-
-function dsha(b: Uint8Array): Uint8Array {
-  const first = createHash('sha256').update(b).digest();
-  return new Uint8Array(createHash('sha256').update(first).digest());
+  return sha256d(witnessV0SigMsg(scriptCode, tx, inputIndex, hashType, amountSats, txdata));
 }
