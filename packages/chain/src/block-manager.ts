@@ -16,6 +16,7 @@ import {
   type BlockFileInfo,
   BlockFiles,
   BlockTreeDB,
+  emptyBlockFileInfo,
   type BlockUndo,
   type DiskBlockIndex,
   type Dir,
@@ -48,18 +49,7 @@ export class BlockManager {
     const lastFile = (await tree.readLastBlockFile()) ?? 0;
     const infos: BlockFileInfo[] = [];
     for (let n = 0; n <= lastFile; n++) {
-      const info = await tree.readBlockFileInfo(n);
-      if (info !== undefined) infos[n] = info;
-      else
-        infos[n] = {
-          blocks: 0,
-          sizeBytes: 0,
-          undoSizeBytes: 0,
-          heightFirst: 0,
-          heightLast: 0,
-          timeFirst: 0,
-          timeLast: 0,
-        };
+      infos[n] = (await tree.readBlockFileInfo(n)) ?? emptyBlockFileInfo();
     }
     const files = new BlockFiles(blocksDir, params.messageStart, infos, lastFile);
     const bm = new BlockManager(tree, files);
