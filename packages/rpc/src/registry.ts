@@ -29,10 +29,36 @@ import {
 /**
  * Parameter types, after Core's RPCArg::Type. `hex` is STR_HEX (checked as a string; the
  * handler validates the hex), `amount` arrives as bigint satoshis, `range` is a number or a
- * [begin, end] pair, `any` is not checked.
+ * [begin, end] pair, `any` is not checked. `int` is a NUM that Core reads with
+ * `UniValue::getInt<T>()`: it arrives as a number, and anything but an integer literal within
+ * the C++ type's range (`min`/`max`, default `int`) is "JSON integer out of range" (code -1).
+ * `number` is a NUM Core reads as a real (`get_real`).
  */
 export type RpcParamType =
-  'string' | 'hex' | 'number' | 'boolean' | 'object' | 'array' | 'amount' | 'range' | 'any';
+  'string' | 'hex' | 'number' | 'int' | 'boolean' | 'object' | 'array' | 'amount' | 'range' | 'any';
+
+/** The ranges of the C++ integer types Core's getInt<T> parses into, for `int` parameters. */
+export const CPP_INT = { min: -(2n ** 31n), max: 2n ** 31n - 1n } as const;
+export const CPP_UINT32 = { min: 0n, max: 2n ** 32n - 1n } as const;
+export const CPP_INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n } as const;
+
+/**
+ * UniValue::getInt<T>: std::from_chars over the number's JSON text must consume all of it and
+ * fit T. So 1.0, 1e2 and 1.5 fail, as does -0 for an unsigned T (from_chars takes no sign
+ * there). The failure is a std::runtime_error, which the RPC layer reports as RPC_MISC_ERROR.
+ */
+export function getIntFromJson(
+  v: JsonNumber,
+  range: { min: bigint; max: bigint } = CPP_INT,
+): number {
+  const text = v.text;
+  const ok = /^-?[0-9]+$/.test(text) && !(range.min >= 0n && text.startsWith('-'));
+  const n = ok ? BigInt(text) : undefined;
+  if (n === undefined || n < range.min || n > range.max) {
+    throw new RpcError(RPC_MISC_ERROR, 'JSON integer out of range');
+  }
+  return Number(n);
+}
 
 export interface RpcParam {
   /** The name; aliases separated by `|` as Core writes them (`"verbosity|verbose"`). */
@@ -50,6 +76,9 @@ export interface RpcParam {
   defaultHint?: string;
   /** The type help prints when the checked type is looser than Core's ("json array"). */
   helpType?: string;
+  /** For `int`: the C++ type's range (CPP_INT, CPP_UINT32, CPP_INT64); default CPP_INT. */
+  min?: bigint;
+  max?: bigint;
 }
 
 export type JsonRpcVersion = 1 | 2;
@@ -101,6 +130,7 @@ function expectedJsonType(t: RpcParamType): string | undefined {
     case 'hex':
       return 'string';
     case 'number':
+    case 'int':
       return 'number';
     case 'boolean':
       return 'bool'; // UniValue's uvTypeName
@@ -119,6 +149,7 @@ function helpTypeName(t: RpcParamType): string {
     case 'hex':
       return 'string';
     case 'number':
+    case 'int':
       return 'numeric';
     case 'boolean':
       return 'boolean';
@@ -319,6 +350,8 @@ export class RpcTable {
         value = p.default;
       } else if (p.type === 'amount') {
         value = AmountFromValue(v);
+      } else if (p.type === 'int' && v instanceof JsonNumber) {
+        value = getIntFromJson(v, { min: p.min ?? CPP_INT.min, max: p.max ?? CPP_INT.max });
       } else if (p.type === 'number' && v instanceof JsonNumber) {
         value = Number(v.text);
       } else {

@@ -16,7 +16,7 @@ export function registerChainTxStatsCommands(table: RpcTable, ctx: NodeContext):
     params: [
       {
         name: 'nblocks',
-        type: 'number',
+        type: 'int',
         optional: true,
         defaultHint: 'one month',
         description: 'Size of the window in number of blocks',

@@ -11,7 +11,8 @@ import {
   RPC_MISC_ERROR,
   RpcError,
 } from '../protocol.js';
-import type { RpcTable } from '../registry.js';
+import { getIntFromJson, type RpcTable } from '../registry.js';
+import { JsonNumber } from '../json.js';
 import type {
   NodeContext,
   RpcBlockIndex,
@@ -48,7 +49,7 @@ export function registerChainstateCommands(table: RpcTable, ctx: NodeContext): v
     category: 'blockchain',
     params: [
       { name: 'txid', type: 'hex', description: 'The transaction id' },
-      { name: 'n', type: 'number', description: 'vout number' },
+      { name: 'n', type: 'int', description: 'vout number' },
       {
         name: 'include_mempool',
         type: 'boolean',
@@ -149,7 +150,7 @@ export function registerChainstateCommands(table: RpcTable, ctx: NodeContext): v
     params: [
       {
         name: 'checklevel',
-        type: 'number',
+        type: 'int',
         optional: true,
         default: DEFAULT_CHECKLEVEL,
         description:
@@ -157,7 +158,7 @@ export function registerChainstateCommands(table: RpcTable, ctx: NodeContext): v
       },
       {
         name: 'nblocks',
-        type: 'number',
+        type: 'int',
         optional: true,
         default: DEFAULT_CHECKBLOCKS,
         description: 'The number of blocks to check.',
@@ -227,8 +228,8 @@ export function registerChainstateCommands(table: RpcTable, ctx: NodeContext): v
     ],
     description:
       "Compute per block statistics for a given window. All amounts are in satoshis.\nIt won't work for some heights with pruning.",
-    handler: async (p) => {
-      const idx = parseHashOrHeight(ctx, p['hash_or_height']);
+    handler: async (p, call) => {
+      const idx = parseHashOrHeight(ctx, call.rawParams[0] ?? p['hash_or_height']);
       const block = await ctx.chainman.readBlock(idx);
       const spent =
         block.txs.length > 1 ? await ctx.chainman.readBlockSpentOutputs?.(idx) : undefined;
@@ -262,7 +263,7 @@ export function registerChainstateCommands(table: RpcTable, ctx: NodeContext): v
     params: [
       {
         name: 'height',
-        type: 'number',
+        type: 'int',
         description:
           'The block height to prune up to. May be set to a discrete height, or to a UNIX epoch time\nto prune blocks whose block time is at least 2 hours older than the provided timestamp.',
       },
@@ -278,6 +279,8 @@ export function registerChainstateCommands(table: RpcTable, ctx: NodeContext): v
 
 /** Core's ParseHashOrHeight. */
 function parseHashOrHeight(ctx: NodeContext, value: unknown): RpcBlockIndex {
+  // Core reads a numeric hash_or_height with getInt<int>.
+  if (value instanceof JsonNumber) value = getIntFromJson(value);
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) throw new RpcError(RPC_INVALID_PARAMETER, 'Invalid height');
     if (value < 0) {

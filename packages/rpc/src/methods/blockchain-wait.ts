@@ -16,7 +16,7 @@ const RESULT = `{                    (json object)
 
 const TIMEOUT: RpcParam = {
   name: 'timeout',
-  type: 'number',
+  type: 'int',
   optional: true,
   default: 0,
   description: 'Time in milliseconds to wait for a response. 0 indicates no timeout.',
@@ -110,7 +110,7 @@ export function registerWaitCommands(table: RpcTable, ctx: NodeContext): void {
   table.register({
     name: 'waitforblockheight',
     category: 'blockchain',
-    params: [{ name: 'height', type: 'number', description: 'Block height to wait for.' }, TIMEOUT],
+    params: [{ name: 'height', type: 'int', description: 'Block height to wait for.' }, TIMEOUT],
     description:
       'Waits for (at least) block height and returns the height and hash\nof the current tip.\n\nReturns the current block on timeout or exit.\n\nMake sure to use no RPC timeout (bitcoin-cli -rpcclienttimeout=0)',
     result: RESULT,

@@ -97,7 +97,7 @@ export function registerBlockchainCommands(table: RpcTable, ctx: NodeContext): v
   table.register({
     name: 'getblockhash',
     category: 'blockchain',
-    params: [{ name: 'height', type: 'number', description: 'The height index' }],
+    params: [{ name: 'height', type: 'int', description: 'The height index' }],
     description: 'Returns hash of block in best-block-chain at height provided.',
     handler: (p) => {
       const height = p['height'] as number;
@@ -144,9 +144,9 @@ export function registerBlockchainCommands(table: RpcTable, ctx: NodeContext): v
       },
     ],
     description: 'Returns information about the block with the given hash.',
-    handler: async (p) => {
+    handler: async (p, call) => {
       const hash = parseHashV(p['blockhash'], 'blockhash');
-      const verbosity = parseVerbosity(p['verbosity'], 1, 1);
+      const verbosity = parseVerbosity(call.rawParams[1] ?? p['verbosity'], 1, 1);
       const idx = lookupBlockOrThrow(ctx.chainman, hash);
       const HAVE_DATA = 8;
       if ((idx.status & HAVE_DATA) === 0) {

@@ -4,6 +4,7 @@
  * returns to the real clock. The clock is the launcher's MockableClock, handed in here.
  */
 import { RPC_INVALID_PARAMETER, RPC_MISC_ERROR, RpcError } from '../protocol.js';
+import { CPP_INT64 } from '../registry.js';
 import type { RpcTable } from '../registry.js';
 
 /** Core's bound: the largest whole second a signed 64-bit nanosecond count can hold. */
@@ -23,7 +24,8 @@ export function registerMockTimeCommands(table: RpcTable, ctx: MockTimeContext):
     params: [
       {
         name: 'timestamp',
-        type: 'number',
+        type: 'int',
+        ...CPP_INT64,
         description: 'UNIX epoch time in seconds\nPass 0 to go back to using the system time.',
       },
     ],

@@ -5,6 +5,7 @@
  * Fields, error codes and texts are Core 30's.
  */
 import { parseScriptOps, type Transaction } from '@bitcoind-lite/consensus';
+import { CPP_INT64 } from '../registry.js';
 import {
   getDust,
   isUnspendableScript,
@@ -437,7 +438,7 @@ export function registerMempoolCommands(
     params: [
       {
         name: 'conf_target',
-        type: 'number',
+        type: 'int',
         description: 'Confirmation target in blocks (1 - 1008)',
       },
       {
@@ -489,7 +490,8 @@ export function registerMempoolCommands(
       {
         // Required after the optional dummy, as Core 29/30: positional calls pass all three.
         name: 'fee_delta',
-        type: 'number',
+        type: 'int',
+        ...CPP_INT64,
         description:
           'The fee value (in satoshis) to add (or subtract, if negative).\nNote, that this value is not a fee rate. It is a value to modify absolute fee of the TX.\nThe fee is not actually paid, only the algorithm for selecting transactions into a block\nconsiders the transaction as it would have paid a higher (or lower) fee.',
       },

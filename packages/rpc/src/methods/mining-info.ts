@@ -60,7 +60,7 @@ export function registerMiningInfoCommands(table: RpcTable, ctx: NodeContext): v
     params: [
       {
         name: 'nblocks',
-        type: 'number',
+        type: 'int',
         optional: true,
         default: 120,
         description:
@@ -68,7 +68,7 @@ export function registerMiningInfoCommands(table: RpcTable, ctx: NodeContext): v
       },
       {
         name: 'height',
-        type: 'number',
+        type: 'int',
         optional: true,
         default: -1,
         description: 'To estimate at the time of the given height.',

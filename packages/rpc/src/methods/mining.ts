@@ -110,7 +110,7 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
     // Core 29/30 register the generate calls under "hidden": callable, not listed by help.
     category: 'hidden',
     params: [
-      { name: 'nblocks', type: 'number', description: 'How many blocks are generated.' },
+      { name: 'nblocks', type: 'int', description: 'How many blocks are generated.' },
       {
         name: 'address',
         type: 'string',
@@ -118,7 +118,7 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
       },
       {
         name: 'maxtries',
-        type: 'number',
+        type: 'int',
         optional: true,
         default: DEFAULT_MAX_TRIES,
         description: 'How many iterations to try.',
@@ -144,7 +144,7 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
     // Core 29/30 register the generate calls under "hidden": callable, not listed by help.
     category: 'hidden',
     params: [
-      { name: 'num_blocks', type: 'number', description: 'How many blocks are generated.' },
+      { name: 'num_blocks', type: 'int', description: 'How many blocks are generated.' },
       {
         name: 'descriptor',
         type: 'string',
@@ -152,7 +152,7 @@ export function registerMiningCommands(table: RpcTable, ctx: NodeContext): void 
       },
       {
         name: 'maxtries',
-        type: 'number',
+        type: 'int',
         optional: true,
         default: DEFAULT_MAX_TRIES,
         description: 'How many iterations to try.',

@@ -4,6 +4,7 @@
  * listener and no connector granted) they answer as Core does with networking disabled.
  */
 import { ValueFromAmount } from '../amount.js';
+import { CPP_INT64 } from '../registry.js';
 import {
   RPC_CLIENT_INVALID_IP_OR_SUBNET,
   RPC_CLIENT_NODE_ALREADY_ADDED,
@@ -202,7 +203,8 @@ function registerBanCommands(table: RpcTable, ctx: NodeContext): void {
       },
       {
         name: 'bantime',
-        type: 'number',
+        type: 'int',
+        ...CPP_INT64,
         optional: true,
         default: 0,
         description:
@@ -285,7 +287,8 @@ function registerBanCommands(table: RpcTable, ctx: NodeContext): void {
       },
       {
         name: 'nodeid',
-        type: 'number',
+        type: 'int',
+        ...CPP_INT64,
         optional: true,
         description: 'The node ID (see getpeerinfo for node IDs)',
       },
@@ -320,7 +323,7 @@ function registerBanCommands(table: RpcTable, ctx: NodeContext): void {
     params: [
       {
         name: 'count',
-        type: 'number',
+        type: 'int',
         optional: true,
         default: 1,
         description:

@@ -1,6 +1,8 @@
 /** Parameter helpers with Core's messages (rpc/util.cpp ParseHashV, ParseHexV, verbosity). */
 import { fromHex, isHex, reverseBytes } from '@bitcoind-lite/consensus';
 import { RPC_INVALID_ADDRESS_OR_KEY, RPC_INVALID_PARAMETER, RpcError } from '../protocol.js';
+import { JsonNumber } from '../json.js';
+import { getIntFromJson } from '../registry.js';
 import type { RpcBlockIndex, RpcChainstate } from './node-context.js';
 
 /** Core's ParseHashV: 64 hex digits, display order; returns internal byte order. */
@@ -37,5 +39,7 @@ export function lookupBlockOrThrow(chainman: RpcChainstate, hash: Uint8Array): R
 export function parseVerbosity(value: unknown, fallback: number, trueValue: number): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'boolean') return value ? trueValue : 0;
+  // Core's ParseVerbosity reads a number with getInt<int>: 1.5 or 1e0 is out of range.
+  if (value instanceof JsonNumber) return getIntFromJson(value);
   return Number(value);
 }

@@ -23,6 +23,7 @@ import {
   type TxOut,
 } from '@bitcoind-lite/consensus';
 import { isUnspendableScript } from '@bitcoind-lite/mempool';
+import { CPP_INT64, CPP_UINT32 } from '../registry.js';
 import { AmountFromValue } from '../amount.js';
 import { scriptPubKeyToJson } from '../format/script-pubkey.js';
 import { txToJson } from '../format/tx-to-json.js';
@@ -184,7 +185,7 @@ export function registerRawTransactionCommands(table: RpcTable, ctx: NodeContext
     ],
     description:
       'By default, this call only returns a transaction if it is in the mempool. If -txindex is enabled\nand no blockhash argument is passed, it will return the transaction if it is in a block in the blockchain.',
-    handler: async (p) => {
+    handler: async (p, call) => {
       const txid = parseHashV(p['txid'], 'parameter 1');
       const genesisCoinbase = ctx.chainman.activeChain.at(0)?.header.merkleRoot;
       if (genesisCoinbase !== undefined && bytesEqual(txid, genesisCoinbase)) {
@@ -193,7 +194,11 @@ export function registerRawTransactionCommands(table: RpcTable, ctx: NodeContext
           'The genesis block coinbase is not considered an ordinary transaction and cannot be retrieved',
         );
       }
-      const verbosity = parseVerbosity(p['verbosity|verbose'] ?? p['verbosity'], 0, 1);
+      const verbosity = parseVerbosity(
+        call.rawParams[1] ?? p['verbosity|verbose'] ?? p['verbosity'],
+        0,
+        1,
+      );
       let blockIdx: RpcBlockIndex | undefined;
       const given = p['blockhash'] !== undefined && p['blockhash'] !== null;
       if (given) {
@@ -334,7 +339,8 @@ export function registerRawTransactionCommands(table: RpcTable, ctx: NodeContext
       },
       {
         name: 'locktime',
-        type: 'number',
+        type: 'int',
+        ...CPP_INT64,
         optional: true,
         default: 0,
         description: 'Raw locktime. Non-0 value also locktime-activates inputs',
@@ -349,7 +355,8 @@ export function registerRawTransactionCommands(table: RpcTable, ctx: NodeContext
       },
       {
         name: 'version',
-        type: 'number',
+        type: 'int',
+        ...CPP_UINT32,
         optional: true,
         default: 2,
         description: 'Transaction version',
