@@ -36,6 +36,7 @@ import { argBool, argList, argNumber, argString } from './node-args.js';
 import { p2pMempoolView, startMempool } from './mempool-setup.js';
 import { testBlockValidity } from './test-block-validity.js';
 import { TxIndex } from './tx-index.js';
+import { checkInitArgs, verifyChainAtStart } from './startup-checks.js';
 import { BlockFilterIndex } from './block-filter-index.js';
 import type { Mempool } from '@bitcoind-lite/mempool';
 
@@ -66,6 +67,7 @@ export class Node {
     if (caps === undefined) throw new TypeError('Node.start: capabilities are required');
     const params = getChainParams(consensusNetwork(caps.network));
     const args = caps.args;
+    checkInitArgs(args);
     const logger = new Logger(caps.logSink, caps.clock, argList(args, 'debug'));
     for (const c of argList(args, 'debugexclude')) logger.disable(c);
 
@@ -122,6 +124,14 @@ export class Node {
       reindexChainstate: argBool(args, 'reindex-chainstate', false),
     });
     node = new Node(caps, params, logger, netDir, rpc, chainman, undefined);
+    rpc.table.setWarmup('Verifying blocks…');
+    try {
+      await verifyChainAtStart(chainman, args, logger);
+    } catch (e) {
+      await chainman.close().catch(() => undefined);
+      await rpc.stop().catch(() => undefined);
+      throw e;
+    }
     node.txIndex = argBool(args, 'txindex', false)
       ? await TxIndex.open(netDir, chainman, logger)
       : undefined;
