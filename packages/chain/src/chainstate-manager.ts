@@ -12,20 +12,19 @@
 import { Block, type BlockHeader, type ChainParams, bytesEqual, nowSecondsOf } from './deps.js';
 import type { Clock, Logger } from '@bitcoind-lite/runtime';
 import type { Random } from '@bitcoind-lite/entropy';
-import { type Coin, CoinsViewDB, type Dir } from '@bitcoind-lite/storage';
+import type { Coin, CoinsViewDB, Dir } from '@bitcoind-lite/storage';
 import { type ChainTip, getChainTips } from './chain-tips.js';
 import { type CoinStatsHashType, type CoinsStats, computeCoinsStats } from './coin-stats.js';
 import { BlockCandidates } from './block-candidates.js';
 import type { BlockIndex } from './block-index.js';
-import { BlockManager, type SpentOutput } from './block-manager.js';
+import type { BlockManager, SpentOutput } from './block-manager.js';
+import { BLOCK_FAILED_MASK, BLOCK_HAVE_DATA, BLOCK_VALID_SCRIPTS } from './block-status.js';
 import {
-  BLOCK_FAILED_CHILD,
-  BLOCK_FAILED_MASK,
-  BLOCK_FAILED_VALID,
-  BLOCK_HAVE_DATA,
-  BLOCK_VALID_SCRIPTS,
-  BLOCK_VALID_TRANSACTIONS,
-} from './block-status.js';
+  type BlockTree,
+  findBestHeader,
+  markFailedWithDescendants,
+  receivedBlockTransactions,
+} from './block-tree-updates.js';
 import { Chain } from './chain.js';
 import {
   checkBlock,
@@ -35,7 +34,8 @@ import {
 } from './check-block.js';
 import { CoinsViewCache } from './coins-view-cache.js';
 import { connectBlock, disconnectBlock } from './connect-block.js';
-import { prepareReindex, reindexPending, runReindex, wipeChainstate } from './reindex.js';
+import { runReindex } from './reindex.js';
+import { openChainstateDbs } from './open-chainstate-dbs.js';
 import { OperatorControls } from './operator-controls.js';
 import { replayBlocks } from './replay-blocks.js';
 import { DEFAULT_CHECKBLOCKS, DEFAULT_CHECKLEVEL, verifyDb } from './verify-db.js';
@@ -74,6 +74,8 @@ export class ChainstateManager {
   readonly activeChain = new Chain();
   private bestHeaderIdx!: BlockIndex;
   private readonly candidates: BlockCandidates;
+  /** What block-tree-updates.ts works on: the index, the candidates, the active chain. */
+  private readonly tree: BlockTree;
   private readonly controls: OperatorControls;
   private readonly events = new ChainEventEmitter();
   private nextSequenceId = 1;
@@ -99,6 +101,7 @@ export class ChainstateManager {
     this.dbcacheBytes = dbcacheMiB * 1024 * 1024;
     this.lastCoinsFlushMs = clock.monotonicMs();
     this.candidates = new BlockCandidates(blockman, this.activeChain);
+    this.tree = { blockman, candidates: this.candidates, activeChain: this.activeChain };
     this.controls = new OperatorControls({
       activeChain: this.activeChain,
       blockman,
@@ -117,20 +120,7 @@ export class ChainstateManager {
     for (const k of ['datadir', 'params', 'clock', 'logger', 'random'] as const) {
       if (opts?.[k] === undefined) throw new TypeError(`ChainstateManager.open: ${k} is required`);
     }
-    // A reindex asked for, or one a crash interrupted, starts from empty databases.
-    const reindex = opts.reindex === true || (await reindexPending(opts.datadir));
-    const reindexFiles = reindex ? await prepareReindex(opts.datadir, opts.logger) : [];
-    if (!reindex && opts.reindexChainstate === true) {
-      await wipeChainstate(opts.datadir, opts.logger);
-    }
-    const blockman = await BlockManager.open(opts.datadir, opts.params);
-    let coinsDb: CoinsViewDB;
-    try {
-      coinsDb = await CoinsViewDB.open(await opts.datadir.openLevel('chainstate'));
-    } catch (e) {
-      await blockman.close();
-      throw e;
-    }
+    const { blockman, coinsDb, reindex, reindexFiles } = await openChainstateDbs(opts);
     const cm = new ChainstateManager(
       opts.params,
       opts.clock,
@@ -368,47 +358,19 @@ export class ChainstateManager {
 
   /** Core's ReceivedBlockTransactions: nTx, VALID_TRANSACTIONS, and chainTx down the tree. */
   private receivedBlockTransactions(block: Block, idx: BlockIndex): void {
-    idx.nTx = block.txs.length;
-    idx.raiseValidity(BLOCK_VALID_TRANSACTIONS);
-    idx.sequenceId = this.nextSequenceId++;
-    this.blockman.markDirty(idx);
-    if (idx.prev !== undefined && idx.prev.chainTx === 0) {
-      this.candidates.addUnlinked(idx);
-      return;
-    }
-    const queue = [idx];
-    while (queue.length > 0) {
-      const p = queue.shift()!;
-      p.chainTx = (p.prev?.chainTx ?? 0) + p.nTx;
-      const tip = this.activeChain.tipOrUndefined();
-      if (tip === undefined || !this.candidates.worse(p, tip)) this.candidates.add(p);
-      queue.push(...this.candidates.takeUnlinked(p));
-    }
+    receivedBlockTransactions(this.tree, block, idx, this.nextSequenceId++);
   }
 
   /** Marks a block FAILED_VALID and its known descendants FAILED_CHILD (Core's InvalidBlockFound). */
   private markFailed(idx: BlockIndex): void {
-    idx.status |= BLOCK_FAILED_VALID;
-    this.blockman.markDirty(idx);
-    this.candidates.delete(idx);
-    for (const other of this.blockman.all()) {
-      if (other.height > idx.height && other.getAncestor(idx.height) === idx) {
-        other.status |= BLOCK_FAILED_CHILD;
-        this.blockman.markDirty(other);
-        this.candidates.delete(other);
-      }
-    }
+    markFailedWithDescendants(this.tree, idx);
     if (this.bestHeaderIdx === idx || (this.bestHeaderIdx.status & BLOCK_FAILED_MASK) !== 0) {
       this.recomputeBestHeader();
     }
   }
 
   private recomputeBestHeader(): void {
-    let best = this.activeChain.tipOrUndefined() ?? this.bestHeaderIdx;
-    for (const idx of this.blockman.all()) {
-      if (!idx.isFailed() && idx.chainWork > best.chainWork) best = idx;
-    }
-    this.bestHeaderIdx = best;
+    this.bestHeaderIdx = findBestHeader(this.tree, this.bestHeaderIdx);
   }
 
   /**
