@@ -22,16 +22,10 @@ import {
 } from '@bitcoind-lite/manifest';
 import { directConnector, socks5Connector } from '@bitcoind-lite/p2p/host';
 import { NO_OUTBOUND, type Connector } from '@bitcoind-lite/p2p';
-import { bindListener, fdLogSink, listenerFromFd, systemClock } from '@bitcoind-lite/runtime/host';
-import {
-  FileLogSink,
-  FixedStartClock,
-  MockableClock,
-  type Clock,
-  type Listener,
-  type LogSink,
-} from '@bitcoind-lite/runtime';
+import { bindListener, fdLogSink, listenerFromFd } from '@bitcoind-lite/runtime/host';
+import { FileLogSink, MockableClock, type Listener, type LogSink } from '@bitcoind-lite/runtime';
 import { openDirCapability, openReadOnlyFile } from '@bitcoind-lite/storage/host';
+import { makeClock } from './make-clock.js';
 import type { Dir, FileHandle } from '@bitcoind-lite/storage';
 
 export interface Capabilities {
@@ -116,14 +110,6 @@ function makeConnector(manifest: Manifest): Connector {
     ...(grant.allow && { allow: grant.allow }),
     ...(connectTimeoutMs && { connectTimeoutMs }),
   });
-}
-
-function makeClock(manifest: Manifest): MockableClock {
-  const base: Clock = systemClock();
-  const clock = manifest.clock;
-  return new MockableClock(
-    clock === undefined ? base : new FixedStartClock(clock.timeSeconds, base),
-  );
 }
 
 export async function makeCapabilities(manifest: Manifest): Promise<Capabilities> {

@@ -8,18 +8,12 @@
 import { osRandom } from '@bitcoind-lite/entropy/host';
 import { seededRandom } from '@bitcoind-lite/entropy';
 import { networkDataDirName, parseManifest, type Manifest } from '@bitcoind-lite/manifest';
-import { fdLogSink, systemClock } from '@bitcoind-lite/runtime/host';
-import {
-  FileLogSink,
-  FixedStartClock,
-  Logger,
-  MockableClock,
-  type Listener,
-  type LogSink,
-} from '@bitcoind-lite/runtime';
+import { fdLogSink } from '@bitcoind-lite/runtime/host';
+import { FileLogSink, Logger, type Listener, type LogSink } from '@bitcoind-lite/runtime';
 import { openDirCapability, openReadOnlyFile } from '@bitcoind-lite/storage/host';
 import type { FileHandle } from '@bitcoind-lite/storage';
 import type { Capabilities } from '../capabilities.js';
+import { makeClock } from '../make-clock.js';
 import { Node } from '../node.js';
 import { BrokerConnector } from './broker-connector.js';
 import { registerDebugProbe } from './debug-probe.js';
@@ -48,11 +42,7 @@ async function childCapabilities(manifest: Manifest, start: StartMessage): Promi
   try {
     const random =
       manifest.entropy.kind === 'os' ? osRandom() : seededRandom(manifest.entropy.seed);
-    const clock = new MockableClock(
-      manifest.clock === undefined
-        ? systemClock()
-        : new FixedStartClock(manifest.clock.timeSeconds, systemClock()),
-    );
+    const clock = makeClock(manifest);
     const rpc: Listener = await inheritedListener('rpc', start.rpc);
     closers.push(() => rpc.close());
     const p2p = start.p2p ? await inheritedListener('p2p', start.p2p) : undefined;
