@@ -244,14 +244,7 @@ export class MemChain implements P2PChain {
     );
     // Recent times, as regtest mining gives: Core starts headers sync with every peer then.
     const time = Math.max(prev.header.time + 1, Math.floor(Date.now() / 1000) - 3600);
-    let header = new BlockHeader(
-      0x20000000,
-      prev.hash,
-      coinbase.txid(),
-      time,
-      0x207fffff,
-      0,
-    );
+    let header = new BlockHeader(0x20000000, prev.hash, coinbase.txid(), time, 0x207fffff, 0);
     for (
       let nonce = 0;
       !checkProofOfWork(header.hash(), header.bits, this.params.powLimit);
