@@ -86,7 +86,7 @@ export class BanMan {
       this.sweep();
       this.log.debug(
         'net',
-        `Loaded ${this.banned.size} banned node addresses/subnets  ${this.clock.monotonicMs() - started}ms`,
+        `Loaded ${this.banned.size} banned node addresses/subnets  ${Math.floor(this.clock.monotonicMs() - started)}ms`,
       );
     } catch (e) {
       this.banned.clear();

@@ -196,7 +196,7 @@ export class PeerManager implements ConnmanEvents, NetContext {
     await savePeersDat(this.datadir, this.addrman, this.magic);
     this.log.debug(
       'net',
-      `Flushed ${this.addrman.size().total} addresses to peers.dat  ${this.clock.monotonicMs() - started}ms`,
+      `Flushed ${this.addrman.size().total} addresses to peers.dat  ${Math.floor(this.clock.monotonicMs() - started)}ms`,
     );
   }
 
