@@ -77,6 +77,15 @@ describe('start-up errors', () => {
     );
   });
 
+  it('a corrupt peers.dat (Core LoadAddrman)', async () => {
+    const m = damagedCopy((_d, net) => writeFileSync(join(net, 'peers.dat'), 'garbage'));
+    await expectInitError(
+      m,
+      'Error: Invalid or corrupt peers.dat (',
+      '/regtest/peers.dat") out of the way (rename, move, or delete) to have a new one created on the next start.',
+    );
+  });
+
   it('maxmempool below the minimum', async () => {
     const m = damagedCopy((d) => appendFileSync(join(d, 'node.yaml'), 'args:\n  maxmempool: 1\n'));
     await expectInitError(m, 'Error: -maxmempool must be at least 5 MB');

@@ -7,6 +7,8 @@
  * Errors not recognised here are bugs; they keep their stack so they can be reported.
  */
 
+import { InvalidPeersDatError } from '@bitcoind-lite/p2p';
+
 /** A start-up error whose message is already what the operator should read (Core's InitError). */
 export class InitError extends Error {
   override readonly name = 'InitError';
@@ -60,7 +62,7 @@ export function errnoText(code: unknown): string | undefined {
  * wording; anything else its stack.
  */
 export function initErrorMessage(e: unknown): string {
-  if (e instanceof InitError) return e.message;
+  if (e instanceof InitError || e instanceof InvalidPeersDatError) return e.message;
   const err = shape(e);
   const message = typeof err.message === 'string' ? err.message : String(e);
 

@@ -91,7 +91,23 @@ export function deserializePeersDat(
   return addrman;
 }
 
-/** Loads peers.dat, or a new addrman when it is missing or corrupt (reported at warning). */
+/**
+ * A peers.dat that cannot be read. Core's LoadAddrman refuses to start on it (rather than
+ * silently dropping the addresses) and tells the operator to move the file out of the way.
+ */
+export class InvalidPeersDatError extends Error {
+  override readonly name = 'InvalidPeersDatError';
+  constructor(reason: string, path: string, options?: { cause?: unknown }) {
+    super(
+      `Invalid or corrupt peers.dat (${reason}). If you believe this is a bug, please report it ` +
+        `to the bitcoind-lite issue tracker. As a workaround, you can move the file ("${path}") ` +
+        'out of the way (rename, move, or delete) to have a new one created on the next start.',
+      options,
+    );
+  }
+}
+
+/** Loads peers.dat, or a new addrman when it is missing; a corrupt one is InvalidPeersDatError. */
 export async function loadPeersDat(
   dir: P2PDir | undefined,
   magic: Uint8Array,
@@ -106,14 +122,17 @@ export async function loadPeersDat(
     const addrman = deserializePeersDat(await dir.readFile(PEERS_DAT_FILENAME), magic, o);
     const s = addrman.size();
     o.logger.info(
-      `Loaded ${s.total} addresses from peers.dat  ${o.clock.monotonicMs() - started}ms`,
+      `Loaded ${s.total} addresses from peers.dat  ${Math.floor(o.clock.monotonicMs() - started)}ms`,
     );
     return addrman;
   } catch (e) {
-    o.logger.warning(
-      `Invalid or corrupt peers.dat (${(e as Error).message}). If you believe this is a bug, please report it. Continuing with an empty address manager; peers.dat will be recreated.`,
+    throw new InvalidPeersDatError(
+      (e as Error).message,
+      `${dir.description}/${PEERS_DAT_FILENAME}`,
+      {
+        cause: e,
+      },
     );
-    return new AddrMan(o);
   }
 }
 
