@@ -1,13 +1,14 @@
 /**
  * Three real node processes in a line (A <- B <- C: B connects to A, C to B) sync a 2,000-block
  * chain end to end; a longer fork mined on C while cut off from B reorganizes A, at the other
- * end. Also the ban RPCs against a real peer: setban disconnects and refuses it, listbanned
+ * end; a transaction sent at one end reaches the far end's mempool. Also the ban RPCs against a real peer: setban disconnects and refuses it, listbanned
  * shows Core's fields, banlist.json is written in the network folder, clearbanned lets it back.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestNode } from './framework/test-node.js';
+import { matureCoinbases, TestWallet } from './framework/bitcoinjs-wallet.js';
 
 const ADDR = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
 const ADDR_C = 'bcrt1qqurswpc8qurswpc8qurswpc8qurswpc8dxm0gk';
@@ -59,6 +60,28 @@ describe('p2p_three_nodes', () => {
     expect(await a.rpc('getblockhash', 2001)).not.toBe(aBlock2001);
     expect(await a.rpc('getblockhash', 2001)).toBe(await c.rpc('getblockhash', 2001));
   }, 300_000);
+
+  it('relays a transaction from one end of the line to the other end mempool', async () => {
+    const [a, b, c] = nodes as [TestNode, TestNode, TestNode];
+    await c.waitFor(async () => (await c.rpc<number>('getconnectioncount')) === 1, 'C connected');
+    const wallet = new TestWallet(7);
+    const [coin] = await matureCoinbases(a, wallet, 1);
+    const tipA = await a.rpc<string>('getbestblockhash');
+    await c.waitFor(async () => (await c.rpc<string>('getbestblockhash')) === tipA, 'C synced');
+    // Sent on C, it must cross B (which validates and re-announces it) to reach A.
+    const tx = wallet.payToSelf(coin!, 1000n);
+    expect(await c.rpc('sendrawtransaction', tx.hex)).toBe(tx.txid);
+    for (const n of [b, a]) {
+      await n.waitFor(
+        async () => (await n.rpc<string[]>('getrawmempool')).includes(tx.txid),
+        'the transaction in the far mempool',
+        60_000,
+      );
+    }
+    const [mined] = await a.rpc<string[]>('generatetoaddress', 1, ADDR);
+    expect((await a.rpc<{ tx: string[] }>('getblock', mined, 1)).tx).toContain(tx.txid);
+    await c.waitFor(async () => (await c.rpc<string[]>('getrawmempool')).length === 0, 'C clean');
+  });
 
   it('setban disconnects and refuses a peer, listbanned/banlist.json show it, clearbanned lifts it', async () => {
     const [a, b] = nodes as [TestNode, TestNode];
