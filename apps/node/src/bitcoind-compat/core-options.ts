@@ -32,7 +32,7 @@ export const FRONT_END_OPTIONS: ReadonlySet<string> = new Set([
   'proxy', // the `outbound: !socks5` grant
   'printtoconsole', // log lines to stdout as well as debug.log (Core's default unless -daemon)
   'debuglogfile', // -nodebuglogfile only: no debug.log; another path is refused
-  'mocktime', // the `clock: !mock` grant (runs on from there; Core's stays fixed)
+  'mocktime', // the `clock: !mock` grant (frozen there, as Core's)
   'loadblock', // the `loadblock: !file` grant
   'walletdir', // the `wallets: !dir` grant (default <datadir>/<chain>/wallets, as Core)
   'version', // print the version line and exit
