@@ -32,10 +32,12 @@ import type { NetContext } from './net-context.js';
 import type { P2PDir } from './p2p-dir.js';
 import { loadPeersDat, savePeersDat } from './peers-dat.js';
 import { TxRelay } from './tx-relay.js';
+import { refuseUnofferedService } from './unoffered-services.js';
 import type { Peer } from './peer.js';
 import { buildPeerInfo, type PeerInfo } from './peer-info.js';
 import {
   DEFAULT_PEER_CONNECT_TIMEOUT_MS,
+  MAX_INV_SZ,
   TIMEOUT_INTERVAL_MS,
   USER_AGENT,
   WTXID_RELAY_VERSION,
@@ -290,7 +292,7 @@ export class PeerManager implements ConnmanEvents, NetContext {
       return;
     }
     try {
-      await this.processMessage(peer, command, msg);
+      await this.processMessage(peer, command, msg, frame.payload);
     } catch (e) {
       this.log.error(
         `processing ${command} from peer=${peer.id} failed: ${(e as Error).message}`,
@@ -306,6 +308,7 @@ export class PeerManager implements ConnmanEvents, NetContext {
     peer: Peer,
     command: string,
     msg: NetMessage | undefined,
+    payload: Uint8Array = new Uint8Array(0),
   ): Promise<void> {
     if (msg?.type === 'version') {
       this.handshake.onVersion(peer, msg);
@@ -320,6 +323,7 @@ export class PeerManager implements ConnmanEvents, NetContext {
       );
       return;
     }
+    if (refuseUnofferedService(peer, command, payload, this.log)) return;
     if (msg === undefined) {
       this.log.debug('net', `Unknown message type "${command}" from peer=${peer.id}`);
       return;
@@ -385,6 +389,11 @@ export class PeerManager implements ConnmanEvents, NetContext {
       case 'headers':
         return this.headersSync.onHeaders(peer, msg.headers);
       case 'inv':
+        // Core checks the size before looking at any entry: an oversized inv gets no getdata.
+        if (msg.items.length > MAX_INV_SZ) {
+          this.misbehaving(peer, `inv message size = ${msg.items.length}`);
+          return;
+        }
         this.headersSync.onInv(peer, msg.items);
         this.txRelay.onInv(peer, msg.items);
         return;
