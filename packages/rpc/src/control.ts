@@ -2,7 +2,7 @@
  * The RPC server's own methods, as Core's rpc/server.cpp and rpc/node.cpp: `help`, `stop`,
  * `uptime`, `getrpcinfo`, `logging`.
  */
-import { LOG_CATEGORIES, isLogCategory, nowSeconds } from '@bitcoind-lite/runtime';
+import { LOG_CATEGORIES, isLogCategory } from '@bitcoind-lite/runtime';
 import type { Clock, Logger } from '@bitcoind-lite/runtime';
 import { RPC_INVALID_PARAMETER, RpcError } from './protocol.js';
 import type { RpcTable } from './registry.js';
@@ -17,8 +17,13 @@ export interface ControlOptions {
   table: RpcTable;
   clock: Clock;
   logger: Logger;
-  /** Wall-clock ms when the node started (uptime counts from here). */
+  /** Wall-clock ms when the node started. */
   startMs: number;
+  /**
+   * The clock's monotonic ms when the node started: uptime counts from here, on the steady
+   * clock as Core's GetUptime, so setmocktime and wall-clock steps do not move it.
+   */
+  startMonotonicMs: number;
   /** Called after `stop`'s reply has been written. */
   onStop: () => void;
   /** Shown by getrpcinfo as `logpath`. */
@@ -91,7 +96,7 @@ export function registerControlCommands(o: ControlOptions): void {
     description: 'Returns the total uptime of the server.',
     params: [],
     result: 'n    (numeric) The number of seconds that the server has been running',
-    handler: () => nowSeconds(clock) - Math.floor(o.startMs / 1000),
+    handler: () => Math.floor((clock.monotonicMs() - o.startMonotonicMs) / 1000),
   });
 
   table.register({

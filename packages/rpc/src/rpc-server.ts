@@ -126,6 +126,7 @@ export class RpcServer {
       clock: this.clock,
       logger: this.logger,
       startMs: this.startMs,
+      startMonotonicMs: this.clock.monotonicMs(),
       onStop,
       logPath: options.logPath ?? '',
     });

@@ -4,6 +4,8 @@
  * replying before shutting down, and `help`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { MockableClock } from '@bitcoind-lite/runtime';
+import { systemClock } from '@bitcoind-lite/runtime/host';
 import { HttpConn, request, rpc, startHarness, type Harness } from './rpc-harness.js';
 
 const open: Harness[] = [];
@@ -189,5 +191,14 @@ describe('control methods', () => {
     const info = JSON.parse((await rpc(h, { id: 1, method: 'getrpcinfo' })).body).result;
     expect(info.active_commands).toHaveLength(1);
     expect(info.active_commands[0].method).toBe('getrpcinfo');
+  });
+
+  it('`uptime` runs on the steady clock: setmocktime far ahead does not move it (Core 30)', async () => {
+    const clock = new MockableClock(systemClock());
+    const h = await harness({ extra: { clock } });
+    clock.setMockTime(Math.floor(Date.now() / 1000) + 20_000);
+    const up = JSON.parse((await rpc(h, { id: 1, method: 'uptime' })).body).result;
+    expect(up).toBeGreaterThanOrEqual(0);
+    expect(up).toBeLessThan(10_000);
   });
 });
