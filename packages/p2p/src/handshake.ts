@@ -154,6 +154,15 @@ export class Handshake {
     if (finished) peer.pingNonceSent = 0n;
   }
 
+  /** A pong too short to carry a nonce: Core treats the ping as finished (no time recorded). */
+  onShortPong(peer: Peer, payloadBytes: number): void {
+    this.ctx.log.debug(
+      'net',
+      `pong peer=${peer.id}: Short payload, ${peer.pingNonceSent.toString(16)} expected, 0 received, ${payloadBytes} bytes`,
+    );
+    peer.pingNonceSent = 0n;
+  }
+
   maybeSendPing(peer: Peer): void {
     const now = this.ctx.clock.nowMs();
     if (peer.pingNonceSent !== 0n && now - peer.pingStartMs > TIMEOUT_INTERVAL_MS) {

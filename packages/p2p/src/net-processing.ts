@@ -237,10 +237,12 @@ export class PeerManager implements ConnmanEvents, NetContext {
   }
 
   getPeerInfo(): PeerInfo[] {
+    // pingwait is measured on the mockable clock, as Core's m_ping_start.
+    const nowMs = this.clock.nowMs();
     return this.connman
       .allPeers()
       .filter((p) => !p.disconnecting)
-      .map((p) => buildPeerInfo(p, this.download.inflightHeights(p)));
+      .map((p) => buildPeerInfo(p, this.download.inflightHeights(p), nowMs));
   }
 
   withChain<T>(fn: () => Promise<T>): Promise<T> {
@@ -279,6 +281,12 @@ export class PeerManager implements ConnmanEvents, NetContext {
     }
     const command = sanitizeString(frame.command);
     this.log.debug('net', `received: ${command} (${frame.payload.length} bytes) peer=${peer.id}`);
+    if (command === 'pong' && frame.payload.length < 8 && peer.version !== 0) {
+      // Core reads no nonce from a short pong, logs "Short payload" and ends the ping.
+      this.handshake.onShortPong(peer, frame.payload.length);
+      this.sendMessages(peer);
+      return;
+    }
     let msg: NetMessage | undefined;
     try {
       msg = decodeMessage(frame.command, frame.payload);
