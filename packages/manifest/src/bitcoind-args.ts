@@ -141,7 +141,9 @@ export const REFUSED_ARGS: Readonly<Record<string, string>> = {
   upnp: 'the node opens no ports of its own; listening sockets come from the manifest',
   natpmp: 'the node opens no ports of its own; listening sockets come from the manifest',
   datadir: 'the data directory comes from the `datadir: !dir` grant',
-  blocksdir: 'block files live in the `datadir: !dir` grant',
+  blocksdir: 'the blocks directory comes from the `blocksdir: !dir` grant',
+  // Not a Core option, but the name an operator would try for this node's `chainstatedir` key.
+  chainstatedir: 'the chainstate directory comes from the `chainstatedir: !dir` grant',
   walletdir: 'wallets live in the `wallets: !dir` grant',
   conf: 'the manifest is the configuration',
   includeconf: 'the manifest is the configuration',

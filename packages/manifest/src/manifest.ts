@@ -84,6 +84,16 @@ export interface Manifest {
   /** Block files to import at start (`-loadblock`), in order. */
   readonly loadblock: readonly FileGrant[];
   readonly wallets?: DirGrant;
+  /**
+   * Core's -blocksdir: the blk/rev files go to `<blocksdir>/<chain dir>/blocks` instead of the
+   * datadir's; the block index stays in `<datadir>/<chain dir>/blocks/index`, as in Core.
+   */
+  readonly blocksdir?: DirGrant;
+  /**
+   * Not a Core option: the UTXO LevelDB goes to `<chainstatedir>/<chain dir>/chainstate` instead
+   * of the datadir's (e.g. the chainstate on an SSD, the block files on a large disk).
+   */
+  readonly chainstatedir?: DirGrant;
   readonly args: Readonly<Record<string, ArgValue>>;
   /** Where each `args` entry is, for later messages about its value. */
   readonly argsAt: Readonly<Record<string, SourceLocation>>;

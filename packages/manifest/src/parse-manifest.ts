@@ -55,6 +55,8 @@ const TOP_KEYS = [
   'clock',
   'loadblock',
   'wallets',
+  'blocksdir',
+  'chainstatedir',
   'args',
   'confine',
 ] as const;
@@ -569,6 +571,8 @@ export function parseManifest(sourceText: string, fileName: string, baseDir: str
     outbound: opt('outbound', (v, at) => w.outbound(v, at)),
     clock: opt('clock', (v, at) => w.clock(v, at)),
     wallets: opt('wallets', (v, at) => w.dir(v, 'wallets', at)),
+    blocksdir: opt('blocksdir', (v, at) => w.dir(v, 'blocksdir', at)),
+    chainstatedir: opt('chainstatedir', (v, at) => w.dir(v, 'chainstatedir', at)),
     confineAt: confineEntry?.at,
   };
   for (const [k, v] of Object.entries(optional)) {
