@@ -11,7 +11,13 @@ import {
   loadExternalBlockFile,
 } from '@bitcoind-lite/chain';
 import { randomBytes } from '@bitcoind-lite/entropy';
-import { dnsSeedsFor, PeerManager, PROTOCOL_VERSION, USER_AGENT } from '@bitcoind-lite/p2p';
+import {
+  DEFAULT_PEER_CONNECT_TIMEOUT_MS,
+  dnsSeedsFor,
+  PeerManager,
+  PROTOCOL_VERSION,
+  USER_AGENT,
+} from '@bitcoind-lite/p2p';
 import { RpcServer } from '@bitcoind-lite/rpc';
 import {
   registerBlockTemplateCommands,
@@ -37,6 +43,7 @@ import { p2pMempoolView, startMempool } from './mempool-setup.js';
 import { testBlockValidity } from './test-block-validity.js';
 import { TxIndex } from './tx-index.js';
 import { checkInitArgs, verifyChainAtStart } from './startup-checks.js';
+import { InitError } from './init-errors.js';
 import { BlockFilterIndex } from './block-filter-index.js';
 import type { Mempool } from '@bitcoind-lite/mempool';
 
@@ -172,8 +179,13 @@ export class Node {
       uaComments.length === 0
         ? USER_AGENT
         : `${USER_AGENT.slice(0, -1)}(${uaComments.join('; ')})/`;
+    // Core's -peertimeout (seconds, debug-only): how long a new connection may stay silent or
+    // unhandshaken before the inactivity check drops it.
+    const peerTimeoutSec = argNumber(args, 'peertimeout', DEFAULT_PEER_CONNECT_TIMEOUT_MS / 1000);
+    if (!(peerTimeoutSec > 0)) throw new InitError('peertimeout must be a positive integer.');
     const peers = new PeerManager({
       userAgent,
+      peerConnectTimeoutMs: peerTimeoutSec * 1000,
       chain: chainman,
       magic: params.messageStart,
       defaultPort: params.defaultPort,

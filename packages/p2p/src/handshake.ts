@@ -32,10 +32,7 @@ export class Handshake {
   ) {}
 
   disconnectAfterVerack(peer: Peer, command: string): void {
-    this.ctx.log.debug(
-      'net',
-      `${command} received after verack from peer=${peer.id}; disconnecting`,
-    );
+    this.ctx.log.debug('net', `${command} received after verack, disconnecting peer=${peer.id}`);
     peer.disconnect(`${command} after verack`);
   }
 
@@ -74,7 +71,7 @@ export class Handshake {
     if (m.version < MIN_PEER_PROTO_VERSION) {
       this.ctx.log.debug(
         'net',
-        `peer=${peer.id} using obsolete version ${m.version}; disconnecting`,
+        `peer using obsolete version ${m.version}, disconnecting peer=${peer.id}`,
       );
       peer.disconnect('obsolete version');
       return;

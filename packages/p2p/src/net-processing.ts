@@ -485,10 +485,14 @@ export class PeerManager implements ConnmanEvents, NetContext {
       peer.disconnect('stalling block download');
       return true;
     }
-    if (now - peer.connTimeMs < this.connectTimeoutMs) return false;
+    // Core's ShouldRunInactivityChecks: only once -peertimeout has passed (on mockable time).
+    if (now - peer.connTimeMs <= this.connectTimeoutMs) return false;
     let reason = '';
     if (peer.lastRecvMs === 0 || peer.lastSendMs === 0) {
-      reason = `socket no message in first ${Math.round(this.connectTimeoutMs / 1000)} seconds, ${peer.lastRecvMs !== 0 ? 1 : 0} ${peer.lastSendMs !== 0 ? 1 : 0}`;
+      const never =
+        (peer.lastRecvMs === 0 ? ', never received from peer' : '') +
+        (peer.lastSendMs === 0 ? ', never sent to peer' : '');
+      reason = `socket no message in first ${Math.round(this.connectTimeoutMs / 1000)} seconds${never}`;
     } else if (now - peer.lastSendMs > TIMEOUT_INTERVAL_MS) {
       reason = `socket sending timeout: ${Math.round((now - peer.lastSendMs) / 1000)}s`;
     } else if (now - peer.lastRecvMs > TIMEOUT_INTERVAL_MS) {
@@ -497,7 +501,7 @@ export class PeerManager implements ConnmanEvents, NetContext {
       reason = 'version handshake timeout';
     }
     if (reason === '') return false;
-    this.log.debug('net', `${reason} peer=${peer.id}`);
+    this.log.debug('net', `${reason}, disconnecting peer=${peer.id}`);
     peer.disconnect(reason);
     return true;
   }

@@ -16,7 +16,14 @@ import {
   testLogger,
   waitFor,
 } from './helpers/net.js';
-import { MAGIC, handshakeRaw, type RawPeer } from './helpers/raw-peer.js';
+import {
+  MAGIC,
+  closedWithin,
+  frame,
+  handshakeRaw,
+  openRaw,
+  type RawPeer,
+} from './helpers/raw-peer.js';
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -74,5 +81,61 @@ describe('pings under mock time', () => {
     s.write(serializeMessage(MAGIC, 'pong', new Uint8Array(0)));
     await waitFor(() => n.has('pong peer=0: Short payload'), 'the short-payload line');
     expect(n.pm.getPeerInfo()[0]!.pingwait).toBeUndefined();
+  });
+});
+
+function versionFrame(port: number, version: number): Uint8Array {
+  return frame({
+    type: 'version',
+    version,
+    services: 0n,
+    timestamp: 1_700_000_000n,
+    addrRecv: {
+      services: 0n,
+      service: { network: 'ipv4', addr: Uint8Array.of(127, 0, 0, 1), port },
+    },
+    addrFrom: { services: 0n, service: { network: 'ipv6', addr: new Uint8Array(16), port: 0 } },
+    nonce: 5n,
+    userAgent: '/t/',
+    startHeight: 0,
+    relay: false,
+  });
+}
+
+describe('the inactivity check under mock time (Core InactivityCheck, -peertimeout)', () => {
+  it('drops silent and unhandshaken peers once the mock clock passes the peer timeout', async () => {
+    const n = await mockNode({ peerConnectTimeoutMs: 3000 });
+    const noVerack = track(await openRaw(n.port));
+    noVerack.write(versionFrame(n.port, 70016));
+    await waitFor(() => n.pm.getPeerInfo().length === 1, 'the first peer');
+    const noVersion = track(await openRaw(n.port));
+    await waitFor(() => n.pm.getPeerInfo().length === 2, 'the second peer');
+    const silent = track(await openRaw(n.port));
+    await waitFor(() => n.pm.getPeerInfo().length === 3, 'the third peer');
+    noVersion.write(frame({ type: 'ping', nonce: 1n }));
+    await waitFor(() => n.has('non-version message before version handshake'), 'the early ping');
+
+    // Real time passing is not enough: only the mock clock counts.
+    n.clock.setMockTime(1_700_000_003);
+    expect(await closedWithin(silent, 300)).toBe(false);
+    n.clock.setMockTime(1_700_000_004);
+    for (const s of [noVerack, noVersion, silent]) await s.closedP;
+    expect(n.has('version handshake timeout, disconnecting peer=0')).toBe(true);
+    expect(
+      n.has('socket no message in first 3 seconds, never sent to peer, disconnecting peer=1'),
+    ).toBe(true);
+    expect(
+      n.has(
+        'socket no message in first 3 seconds, never received from peer, never sent to peer, disconnecting peer=2',
+      ),
+    ).toBe(true);
+  });
+
+  it('an obsolete protocol version is logged with Core words and disconnected', async () => {
+    const n = await mockNode();
+    const s = track(await openRaw(n.port));
+    s.write(versionFrame(n.port, 31799));
+    await s.closedP;
+    expect(n.has('peer using obsolete version 31799, disconnecting peer=0')).toBe(true);
   });
 });
