@@ -1,7 +1,7 @@
 /**
  * The block tree and its storage (Core's BlockManager / node/blockstorage.cpp): every known
- * BlockIndex by hash, block and undo data in `blocks/blk*.dat` / `rev*.dat`, and the index
- * records in `blocks/index/`. Changed entries are written in one synced batch by `flush`, after
+ * BlockIndex by hash, block and undo data in `blocks/blk*.dat` / `rev*.dat` (or the -blocksdir
+ * folder), and the index records in `blocks/index/` of the datadir. Changed entries are written in one synced batch by `flush`, after
  * the block files they point into have been synced.
  */
 import {
@@ -43,15 +43,21 @@ export class BlockManager {
     readonly files: BlockFiles,
   ) {}
 
-  static async open(datadir: Dir, params: ChainParams): Promise<BlockManager> {
-    const blocksDir = await datadir.subdir('blocks', { create: true });
-    const tree = await BlockTreeDB.open(await blocksDir.openLevel('index'));
+  /**
+   * `datadir` is the network folder; the index is always `<datadir>/blocks/index`. `blocksDir`
+   * is where the blk/rev files go (Core's BlockManager::Options::blocks_dir, moved by
+   * -blocksdir); absent: `<datadir>/blocks`, next to the index, as without -blocksdir.
+   */
+  static async open(datadir: Dir, params: ChainParams, blocksDir?: Dir): Promise<BlockManager> {
+    const indexParent = await datadir.subdir('blocks', { create: true });
+    const filesDir = blocksDir ?? indexParent;
+    const tree = await BlockTreeDB.open(await indexParent.openLevel('index'));
     const lastFile = (await tree.readLastBlockFile()) ?? 0;
     const infos: BlockFileInfo[] = [];
     for (let n = 0; n <= lastFile; n++) {
       infos[n] = (await tree.readBlockFileInfo(n)) ?? emptyBlockFileInfo();
     }
-    const files = new BlockFiles(blocksDir, params.messageStart, infos, lastFile);
+    const files = new BlockFiles(filesDir, params.messageStart, infos, lastFile);
     const bm = new BlockManager(tree, files);
     await bm.load();
     return bm;

@@ -58,6 +58,16 @@ const MAX_TIP_AGE_S = 24 * 60 * 60;
 export interface ChainstateOptions {
   /** The network folder, e.g. `<datadir>/regtest`. */
   datadir: Dir;
+  /**
+   * The folder of the blk/rev files (Core's -blocksdir, resolved to `<blocksdir>/<chain>/blocks`);
+   * absent: `<datadir>/blocks`. The block index stays in `<datadir>/blocks/index` either way.
+   */
+  blocksDir?: Dir;
+  /**
+   * The folder in which the `chainstate/` LevelDB is made (this node's `chainstatedir` grant, not
+   * a Core option); absent: `datadir`.
+   */
+  chainstateDir?: Dir;
   params: ChainParams;
   clock: Clock;
   logger: Logger;
@@ -120,7 +130,7 @@ export class ChainstateManager {
     for (const k of ['datadir', 'params', 'clock', 'logger', 'random'] as const) {
       if (opts?.[k] === undefined) throw new TypeError(`ChainstateManager.open: ${k} is required`);
     }
-    const { blockman, coinsDb, reindex, reindexFiles } = await openChainstateDbs(opts);
+    const { blockman, coinsDb, reindex, reindexFiles, dirs } = await openChainstateDbs(opts);
     const cm = new ChainstateManager(
       opts.params,
       opts.clock,
@@ -135,7 +145,7 @@ export class ChainstateManager {
       opts.logger.warning('no script verifier: block scripts are not checked', 'validation');
     }
     await cm.start();
-    if (reindex) await runReindex(cm, opts.datadir, reindexFiles, opts);
+    if (reindex) await runReindex(cm, dirs, reindexFiles, opts);
     return cm;
   }
 

@@ -7,6 +7,7 @@
 import type { Logger } from '@bitcoind-lite/runtime';
 import { CoinsViewDB, type Dir } from '@bitcoind-lite/storage';
 import { BlockManager } from './block-manager.js';
+import { resolveChainstateDirs, type ChainstateDirs } from './chainstate-dirs.js';
 import type { ChainParams } from './deps.js';
 import { prepareReindex, reindexPending, wipeChainstate } from './reindex.js';
 
@@ -16,28 +17,33 @@ export interface ChainstateDbs {
   /** Whether the blocks must be imported again from these blk files (runReindex). */
   reindex: boolean;
   reindexFiles: string[];
+  /** Where the block files, the index and the coins database were opened. */
+  dirs: ChainstateDirs;
 }
 
 export async function openChainstateDbs(opts: {
   datadir: Dir;
+  blocksDir?: Dir | undefined;
+  chainstateDir?: Dir | undefined;
   params: ChainParams;
   logger: Logger;
   reindex?: boolean;
   reindexChainstate?: boolean;
 }): Promise<ChainstateDbs> {
   // A reindex asked for, or one a crash interrupted, starts from empty databases.
-  const reindex = opts.reindex === true || (await reindexPending(opts.datadir));
-  const reindexFiles = reindex ? await prepareReindex(opts.datadir, opts.logger) : [];
+  const dirs = await resolveChainstateDirs(opts);
+  const reindex = opts.reindex === true || (await reindexPending(dirs));
+  const reindexFiles = reindex ? await prepareReindex(dirs, opts.logger) : [];
   if (!reindex && opts.reindexChainstate === true) {
-    await wipeChainstate(opts.datadir, opts.logger);
+    await wipeChainstate(dirs, opts.logger);
   }
-  const blockman = await BlockManager.open(opts.datadir, opts.params);
+  const blockman = await BlockManager.open(dirs.datadir, opts.params, dirs.blocksDir);
   let coinsDb: CoinsViewDB;
   try {
-    coinsDb = await CoinsViewDB.open(await opts.datadir.openLevel('chainstate'));
+    coinsDb = await CoinsViewDB.open(await dirs.chainstateDir.openLevel('chainstate'));
   } catch (e) {
     await blockman.close();
     throw e;
   }
-  return { blockman, coinsDb, reindex, reindexFiles };
+  return { blockman, coinsDb, reindex, reindexFiles, dirs };
 }

@@ -1,6 +1,6 @@
 /**
  * `-reindex` (Core's node/blockstorage.cpp ImportBlocks with fReindex): the block index and the
- * chainstate are rebuilt from the blk*.dat files already in `blocks/`. The old files are renamed
+ * chainstate are rebuilt from the blk*.dat files already in `blocks/` (or the -blocksdir folder). The old files are renamed
  * to `blkNNNNN.dat.reindex`, the index and coins databases are removed, and the blocks are
  * imported again in Core's blk framing (written to fresh blk files as they are accepted); the
  * renamed files are removed at the end.
@@ -14,7 +14,7 @@
  * from genesis out of the block files the index already points to.
  */
 import type { Clock, Logger } from '@bitcoind-lite/runtime';
-import type { Dir } from '@bitcoind-lite/storage';
+import type { ChainstateDirs } from './chainstate-dirs.js';
 import type { ChainstateManager } from './chainstate-manager.js';
 import { loadExternalBlockFile } from './load-block-file.js';
 
@@ -24,18 +24,16 @@ const BLK = /^blk\d{5}\.dat$/;
 const REV = /^rev\d{5}\.dat$/;
 
 /** Whether a reindex was asked for or interrupted and must be resumed. */
-export async function reindexPending(datadir: Dir): Promise<boolean> {
-  if (!(await datadir.exists('blocks'))) return false;
-  const blocks = await datadir.subdir('blocks');
-  return (await blocks.list()).some((n) => n === MARKER || n.endsWith(SUFFIX));
+export async function reindexPending(dirs: ChainstateDirs): Promise<boolean> {
+  return (await dirs.blocksDir.list()).some((n) => n === MARKER || n.endsWith(SUFFIX));
 }
 
 /**
  * Moves the old block files aside and removes the databases; returns the names (inside
  * `blocks/`) of the files to import, in file order.
  */
-export async function prepareReindex(datadir: Dir, logger: Logger): Promise<string[]> {
-  const blocks = await datadir.subdir('blocks', { create: true });
+export async function prepareReindex(dirs: ChainstateDirs, logger: Logger): Promise<string[]> {
+  const blocks = dirs.blocksDir;
   const names = await blocks.list();
   if (!names.includes(MARKER)) {
     for (const n of names) if (BLK.test(n)) await blocks.rename(n, n + SUFFIX);
@@ -43,8 +41,9 @@ export async function prepareReindex(datadir: Dir, logger: Logger): Promise<stri
   }
   // New block and undo files written by an interrupted import, and all undo data: rebuilt.
   for (const n of await blocks.list()) if (BLK.test(n) || REV.test(n)) await blocks.remove(n);
-  await blocks.remove('index');
-  await datadir.remove('chainstate');
+  // The index stays in the datadir even when -blocksdir moved the block files (as in Core).
+  await (await dirs.datadir.subdir('blocks', { create: true })).remove('index');
+  await dirs.chainstateDir.remove('chainstate');
   logger.info('Reindexing: block index and chainstate removed, importing the block files');
   return (await blocks.list()).filter((n) => n.endsWith(SUFFIX)).sort();
 }
@@ -52,11 +51,11 @@ export async function prepareReindex(datadir: Dir, logger: Logger): Promise<stri
 /** Imports each renamed file into `cm` (as loadblock does), then removes them and the marker. */
 export async function runReindex(
   cm: ChainstateManager,
-  datadir: Dir,
+  dirs: ChainstateDirs,
   files: string[],
   deps: { clock: Clock; logger: Logger },
 ): Promise<void> {
-  const blocks = await datadir.subdir('blocks');
+  const blocks = dirs.blocksDir;
   const startMs = deps.clock.monotonicMs();
   for (const name of files) {
     deps.logger.info(`Reindexing block file ${name.slice(0, -SUFFIX.length)}...`);
@@ -73,7 +72,7 @@ export async function runReindex(
 }
 
 /** `-reindex-chainstate`: the coins database goes; the chain is reconnected from the blocks. */
-export async function wipeChainstate(datadir: Dir, logger: Logger): Promise<void> {
-  await datadir.remove('chainstate');
+export async function wipeChainstate(dirs: ChainstateDirs, logger: Logger): Promise<void> {
+  await dirs.chainstateDir.remove('chainstate');
   logger.info('Reindexing chainstate: the UTXO set is rebuilt from the block files');
 }

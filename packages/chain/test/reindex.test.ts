@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getChainParams } from '@bitcoind-lite/consensus';
 import type { ChainstateManager } from '../src/index.js';
+import { resolveChainstateDirs } from '../src/chainstate-dirs.js';
 import { prepareReindex } from '../src/reindex.js';
 import { TestClock, buildBlock, collectingLogger, openChain, spendTx, tempDir } from './helpers.js';
 
@@ -90,7 +91,7 @@ describe('reindex', () => {
   it('a reindex interrupted after moving the files aside resumes on the next start', async () => {
     const { dir, clock, expected } = await setup();
     // As if the process died right after the renames: the marker is there, nothing imported.
-    await prepareReindex(dir, collectingLogger(clock));
+    await prepareReindex(await resolveChainstateDirs({ datadir: dir }), collectingLogger(clock));
     expect((await (await dir.subdir('blocks')).list()).some((n) => n.endsWith('.reindex'))).toBe(
       true,
     );
