@@ -4,8 +4,8 @@
  *
  * Order matters, so that a bad manifest changes nothing on disk: first what needs no host
  * resource (Random, Clock, Connector), then what only reads or binds (loadblock files, the RPC
- * and P2P sockets, checks on the datadir and wallets paths), and only then the directories are
- * created and debug.log is opened. On any failure, what was already opened is closed and the
+ * and P2P sockets, checks on the datadir, wallets, blocksdir and chainstatedir paths), and only
+ * then the directories are created and debug.log is opened. On any failure, what was already opened is closed and the
  * error names the manifest line of the grant that failed.
  */
 import { stat } from 'node:fs/promises';
@@ -44,6 +44,10 @@ export interface Capabilities {
   /** `loadblock` files, each read-only, in manifest order. */
   readonly loadblock: FileHandle[];
   readonly wallets?: Dir;
+  /** `blocksdir` grant (Core's -blocksdir root); absent: the block files stay in the datadir. */
+  readonly blocksdir?: Dir;
+  /** `chainstatedir` grant (not a Core option); absent: the UTXO set stays in the datadir. */
+  readonly chainstatedir?: Dir;
   readonly args: Manifest['args'];
   readonly confine: Confine;
   /** Closes the listeners, the loadblock files and debug.log. */
@@ -66,7 +70,10 @@ function fail(at: SourceLocation, problem: string, expected: string, cause: unkn
   throw new ManifestError(at, problem, expected, { cause });
 }
 
-/** A datadir or wallets path must be a directory or not exist yet (then it is created last). */
+/**
+ * A datadir, wallets, blocksdir or chainstatedir path must be a directory or not exist yet (then
+ * it is created last).
+ */
 async function checkDirPath(key: string, path: string, at: SourceLocation): Promise<void> {
   try {
     if (!(await stat(path)).isDirectory()) {
@@ -143,6 +150,10 @@ export async function makeCapabilities(manifest: Manifest): Promise<Capabilities
 
     await checkDirPath('datadir', manifest.datadir.path, manifest.datadir.at);
     if (manifest.wallets) await checkDirPath('wallets', manifest.wallets.path, manifest.wallets.at);
+    for (const key of ['blocksdir', 'chainstatedir'] as const) {
+      const grant = manifest[key];
+      if (grant) await checkDirPath(key, grant.path, grant.at);
+    }
 
     const rpc = await makeListener('rpc', manifest.rpc);
     closers.push(() => rpc.close());
@@ -168,6 +179,12 @@ export async function makeCapabilities(manifest: Manifest): Promise<Capabilities
     };
     const datadir = await openDir('datadir', manifest.datadir);
     const wallets = manifest.wallets ? await openDir('wallets', manifest.wallets) : undefined;
+    const blocksdir = manifest.blocksdir
+      ? await openDir('blocksdir', manifest.blocksdir)
+      : undefined;
+    const chainstatedir = manifest.chainstatedir
+      ? await openDir('chainstatedir', manifest.chainstatedir)
+      : undefined;
 
     let logSink: LogSink;
     if (manifest.console !== undefined) {
@@ -203,6 +220,8 @@ export async function makeCapabilities(manifest: Manifest): Promise<Capabilities
       close: closeAll,
       ...(p2p && { p2p }),
       ...(wallets && { wallets }),
+      ...(blocksdir && { blocksdir }),
+      ...(chainstatedir && { chainstatedir }),
     };
     return capabilities;
   } catch (e) {

@@ -45,6 +45,7 @@ import { TxIndex } from './tx-index.js';
 import { checkInitArgs, verifyChainAtStart } from './startup-checks.js';
 import { InitError } from './init-errors.js';
 import { BlockFilterIndex } from './block-filter-index.js';
+import { chainstateGrantDirs } from './chainstate-grants.js';
 import type { Mempool } from '@bitcoind-lite/mempool';
 
 export const CLIENT_VERSION = 'v0.1.0';
@@ -122,6 +123,7 @@ export class Node {
     const chainman = await ChainstateManager.open({
       scriptVerifier,
       datadir: netDir,
+      ...(await chainstateGrantDirs(caps, dirName, logger)),
       params,
       clock: caps.clock,
       logger,
