@@ -52,6 +52,12 @@ async function childCapabilities(manifest: Manifest, start: StartMessage): Promi
     const wallets = manifest.wallets
       ? await openDirCapability(manifest.wallets.path, { create: true })
       : undefined;
+    const blocksdir = manifest.blocksdir
+      ? await openDirCapability(manifest.blocksdir.path, { create: true })
+      : undefined;
+    const chainstatedir = manifest.chainstatedir
+      ? await openDirCapability(manifest.chainstatedir.path, { create: true })
+      : undefined;
     const loadblock: FileHandle[] = [];
     for (const grant of manifest.loadblock) {
       const file = await openReadOnlyFile(grant.path);
@@ -90,6 +96,8 @@ async function childCapabilities(manifest: Manifest, start: StartMessage): Promi
       close,
       ...(p2p && { p2p }),
       ...(wallets && { wallets }),
+      ...(blocksdir && { blocksdir }),
+      ...(chainstatedir && { chainstatedir }),
     };
   } catch (e) {
     await close();

@@ -5,7 +5,8 @@
  *
  * 1. bubblewrap: its own network namespace (no interface up: no connect, no listen, no DNS), pid,
  *    ipc and uts namespaces, and a mount namespace with only /usr, the compiled code and
- *    node_modules read-only, the datadir/wallets read-write and loadblock files read-only;
+ *    node_modules read-only, the datadir/wallets/blocksdir/chainstatedir read-write and
+ *    loadblock files read-only;
  * 2. Node's permission model with the same paths, no child processes, no workers.
  *
  * The listening sockets and the console cross as inherited descriptors (stdio slots 4 and 5 for
@@ -99,7 +100,14 @@ async function bindGrant(key: string, grant: SocketGrant): Promise<BoundSocket> 
 function grantsOf(manifest: Manifest): Grants {
   return {
     codePaths: codePathsOf(REPO_ROOT),
-    writableDirs: [manifest.datadir.path, ...(manifest.wallets ? [manifest.wallets.path] : [])],
+    // The same path granted twice (e.g. blocksdir = datadir) is bound and allowed once.
+    writableDirs: [
+      ...new Set(
+        [manifest.datadir, manifest.wallets, manifest.blocksdir, manifest.chainstatedir]
+          .filter((g) => g !== undefined)
+          .map((g) => g.path),
+      ),
+    ],
     readableFiles: manifest.loadblock.map((f) => f.path),
   };
 }
