@@ -35,6 +35,7 @@ export const FRONT_END_OPTIONS: ReadonlySet<string> = new Set([
   'mocktime', // the `clock: !mock` grant (frozen there, as Core's)
   'loadblock', // the `loadblock: !file` grant
   'walletdir', // the `wallets: !dir` grant (default <datadir>/<chain>/wallets, as Core)
+  'blocksdir', // the `blocksdir: !dir` grant (blk/rev files in <blocksdir>/<chain>/blocks)
   'version', // print the version line and exit
   'help', // print usage and exit
   'help-debug',
@@ -95,7 +96,6 @@ export const IGNORED_OPTIONS: Readonly<Record<string, string>> = {
 export const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
   daemon: 'the launcher does not fork into the background',
   daemonwait: 'the launcher does not fork into the background',
-  blocksdir: 'block files live in the datadir grant',
   settings: 'no settings.json; the configuration is read-only',
   rpccookiefile: 'the cookie is written to <datadir>/<chain>/.cookie',
   onion: 'use -proxy (the outbound grant) for all connections',

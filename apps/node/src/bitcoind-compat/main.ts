@@ -112,6 +112,12 @@ async function main(argv: readonly string[]): Promise<number> {
       if (why !== undefined)
         throw new InitError(`-${name} is not supported by bitcoind-lite: ${why}.`);
     }
+    // Core's AppInitParameterInteraction: -blocksdir must name an existing directory.
+    const blocksdirArg = settings.get('blocksdir');
+    const blocksdir = blocksdirArg === undefined ? undefined : resolve(cwd, blocksdirArg);
+    if (blocksdir !== undefined && !(existsSync(blocksdir) && statSync(blocksdir).isDirectory())) {
+      throw new InitError(`Specified blocks directory "${blocksdirArg}" does not exist.`);
+    }
     // Core (bitcoind reads its config with ignore_invalid_keys) warns and goes on.
     for (const name of settings.unknownConfigNames()) {
       warnings.push(`Ignoring unknown configuration value ${name}`);

@@ -4,7 +4,8 @@
  * `bitcoind` with the same options would reach, and nothing else:
  *
  * - `-datadir` -> `datadir: !dir`; `-walletdir` (default `<datadir>/<chain>/wallets`, which Core
- *   always creates) -> `wallets: !dir`.
+ *   always creates) -> `wallets: !dir`; `-blocksdir` (resolved against the working directory, as
+ *   Core's fs::absolute) -> `blocksdir: !dir`, which moves only the blk/rev files, as Core.
  * - `-rpcbind`/`-rpcport` -> `rpc: !socket`. As in Core, `-rpcbind` counts only together with
  *   `-rpcallowip`; otherwise the RPC server binds 127.0.0.1 at `-rpcport`.
  * - `-bind`/`-port`/`-listen` -> `p2p: !socket`, absent when not listening. Core's parameter
@@ -126,6 +127,8 @@ export function settingsToManifest(
   lines.push(
     `wallets: !dir {path: ${q(walletdir ? resolve(cwd, walletdir) : resolve(netDir, 'wallets'))}}`,
   );
+  const blocksdir = settings.get('blocksdir');
+  if (blocksdir !== undefined) lines.push(`blocksdir: !dir {path: ${q(resolve(cwd, blocksdir))}}`);
   lines.push('entropy: !random os');
 
   // RPC socket.
