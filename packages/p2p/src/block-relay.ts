@@ -5,6 +5,7 @@
  */
 import type { Block, BlockHeader } from '@bitcoind-lite/consensus';
 import { sameBlock } from './block-download.js';
+import { isBlockMutated } from './block-mutation.js';
 import { stateToString, type P2PBlockIndex } from './chain-view.js';
 import {
   isBlockInv,
@@ -27,6 +28,8 @@ export class BlockRelay {
   constructor(
     private readonly ctx: NetContext,
     private readonly misbehaviour: Misbehaviour,
+    /** The network's segwit height: from it on IsBlockMutated checks the witness commitment. */
+    private readonly segwitHeight = 0,
   ) {}
 
   peerClosed(peer: Peer): void {
@@ -83,6 +86,15 @@ export class BlockRelay {
     // A block from a peer ends its stall (Core clears m_stalling_since on delivery).
     if (requested) peer.stallingSinceMs = 0;
     this.ctx.log.debug('net', `received block ${block.hashHex()} peer=${peer.id}`);
+    // Core checks a block whose parent it knows for mutation before validating it: the peer is
+    // punished and the block never reaches validation, so the real block (same hash) is not
+    // marked invalid.
+    const prev = this.ctx.chain.lookup(block.header.prevBlock);
+    if (prev !== undefined && isBlockMutated(block, prev.height + 1 >= this.segwitHeight)) {
+      this.ctx.log.debug('net', `Received mutated block from peer=${peer.id}`);
+      this.ctx.misbehaving(peer, 'mutated block');
+      return;
+    }
     const { state, isNew } = await this.ctx.withChain(() =>
       this.ctx.chain.processNewBlock(block, { forceProcessing: requested }),
     );

@@ -3,7 +3,12 @@
  * headers / getheaders / getblocks handling, HandleUnconnectingHeaders, block invs, and the
  * choice of which peers to start syncing from).
  */
-import type { BlockHeader } from '@bitcoind-lite/consensus';
+import {
+  type BlockHeader,
+  checkProofOfWork,
+  getChainParams,
+  networkForMessageStart,
+} from '@bitcoind-lite/consensus';
 import { sameBlock } from './block-download.js';
 import type { P2PBlockIndex } from './chain-view.js';
 import {
@@ -26,6 +31,19 @@ import {
   PROTOCOL_VERSION,
 } from './protocol.js';
 
+/** No network limit: only a header's own target is checked (unknown message start). */
+const NO_POW_LIMIT = (1n << 256n) - 1n;
+
+/**
+ * The powLimit of the network whose message start is `magic` (Core's GetNetworkForMagic); for
+ * a magic no built-in network has (a custom signet), only each header's own target is checked
+ * here and the full check stays with processNewBlockHeaders.
+ */
+export function powLimitForMagic(magic: Uint8Array): bigint {
+  const network = networkForMessageStart(magic);
+  return network === undefined ? NO_POW_LIMIT : getChainParams(network).powLimit;
+}
+
 /** Core starts headers sync with every peer once the best header is this recent. */
 const RECENT_HEADER_MS = 24 * 60 * 60 * 1000;
 /** Core's HEADERS_DOWNLOAD_TIMEOUT_PER_HEADER. */
@@ -40,6 +58,8 @@ export class HeadersSync {
     private readonly misbehaviour: Misbehaviour,
     /** Core's HEADERS_DOWNLOAD_TIMEOUT_BASE: 15 minutes. */
     private readonly headersTimeoutBaseMs = 15 * 60_000,
+    /** The network's powLimit, for Core's CheckHeadersPoW (see powLimitForMagic). */
+    private readonly powLimit: bigint = NO_POW_LIMIT,
   ) {}
 
   /**
@@ -173,6 +193,12 @@ export class HeadersSync {
     }
     peer.lastGetHeadersMs = 0;
     if (headers.length === 0) return;
+    // Core's CheckHeadersPoW runs first, before asking whether the headers connect: a header
+    // that misses its own target is misbehaviour even when its parent is unknown to us.
+    if (!headers.every((h) => checkProofOfWork(h.hash(), h.bits, this.powLimit))) {
+      this.ctx.misbehaving(peer, 'header with invalid proof of work');
+      return;
+    }
     for (let i = 1; i < headers.length; i++) {
       if (!sameHash(headers[i]!.prevBlock, headers[i - 1]!.hash())) {
         this.ctx.misbehaving(peer, 'non-continuous headers sequence');

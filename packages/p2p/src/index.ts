@@ -25,3 +25,4 @@ export * from './subnet.js';
 export * from './tx-relay.js';
 export * from './dns-seeds.js';
 export * from './bip324/index.js';
+export * from './block-mutation.js';

@@ -20,11 +20,12 @@ import { AddrMan } from './addrman.js';
 import { BanMan } from './ban-man.js';
 import { BlockDownload } from './block-download.js';
 import { BlockRelay } from './block-relay.js';
+import { segwitHeightForMagic } from './block-mutation.js';
 import type { P2PChain } from './chain-view.js';
 import type { Connector } from './connector.js';
 import { ConnectionManager, type ConnmanEvents } from './connman.js';
 import { BIP0031_VERSION, Handshake } from './handshake.js';
-import { HeadersSync } from './headers-sync.js';
+import { HeadersSync, powLimitForMagic } from './headers-sync.js';
 import { decodeMessage, encodeMessage, sanitizeString, type NetMessage } from './messages/index.js';
 import type { P2PMempool } from './mempool-view.js';
 import { Misbehaviour } from './misbehaviour.js';
@@ -173,8 +174,13 @@ export class PeerManager implements ConnmanEvents, NetContext {
       inventoryIntervalScale: o.inventoryIntervalScale,
     });
     this.handshake = new Handshake(this, o.userAgent ?? USER_AGENT);
-    this.headersSync = new HeadersSync(this, this.misbehaviour, this.headersTimeoutBaseMs);
-    this.blockRelay = new BlockRelay(this, this.misbehaviour);
+    this.headersSync = new HeadersSync(
+      this,
+      this.misbehaviour,
+      this.headersTimeoutBaseMs,
+      powLimitForMagic(o.magic),
+    );
+    this.blockRelay = new BlockRelay(this, this.misbehaviour, segwitHeightForMagic(o.magic));
   }
 
   /**
