@@ -16,8 +16,9 @@ import type { Connector } from './connector.js';
 import { selectNodeToEvict } from './eviction.js';
 import { formatService, parseIpLiteral, type NetService } from './messages/net-address.js';
 import { Peer, type ConnectionType } from './peer.js';
-import { DEFAULT_MAX_RECEIVE_BUFFER_BYTES } from './protocol.js';
+import { DEFAULT_MAX_RECEIVE_BUFFER_BYTES, LOCAL_SERVICES, NODE_P2P_V2 } from './protocol.js';
 import type { DecodedFrame, FramingError } from './v1-transport.js';
+import { V2Transport } from './v2-transport.js';
 
 /** Core's RPC error for `addnode add` of a node already added (RPC_CLIENT_NODE_ALREADY_ADDED). */
 export class AddNodeError extends Error {
@@ -68,7 +69,17 @@ export interface ConnmanOptions {
   dnsSeeds?: string[] | undefined;
   /** -onlynet: networks automatic outbound may use; absent or empty: all. */
   onlynet?: string[] | undefined;
+  /**
+   * Core's -v2transport: offer NODE_P2P_V2, accept BIP324 inbound (v1 still detected) and try
+   * v2 outbound. Needs `random`. Absent: off here; the launcher defaults it on, as Core 27+.
+   */
+  v2transport?: boolean | undefined;
+  /** Test aid: a fixed BIP324 garbage length (0..4095) instead of a random one. */
+  v2GarbageLengthBytes?: number | undefined;
 }
+
+/** Core's RPC_INVALID_PARAMETER, for addnode's v2transport without -v2transport. */
+const RPC_INVALID_PARAMETER = -8;
 
 /** Core's MAX_OUTBOUND_FULL_RELAY_CONNECTIONS and MAX_BLOCK_RELAY_ONLY_CONNECTIONS. */
 export const MAX_OUTBOUND_FULL_RELAY_CONNECTIONS = 8;
@@ -105,6 +116,8 @@ function endpoint(host: string | undefined, port: number | undefined): string {
 interface ManualTarget {
   target: string;
   kind: 'connect' | 'added';
+  /** Core's AddedNodeParams::m_use_v2transport: try v2 first on each attempt. */
+  useV2: boolean;
   attempts: number;
   nextAttemptMs: number;
 }
@@ -132,6 +145,9 @@ export class ConnectionManager {
     for (const k of ['connector', 'clock', 'logger', 'magic', 'events'] as const) {
       if (options[k] === undefined) throw new TypeError(`ConnectionManager: ${k} is required`);
     }
+    if (options.v2transport === true && options.random === undefined) {
+      throw new TypeError('ConnectionManager: random is required with v2transport');
+    }
     this.o = options;
     const max = options.maxConnections ?? DEFAULT_MAX_PEER_CONNECTIONS;
     // Core's split of -maxconnections: automatic outbound first, the rest inbound.
@@ -142,12 +158,23 @@ export class ConnectionManager {
     );
     this.maxInbound = Math.max(0, max - this.maxOutboundFullRelay - this.maxOutboundBlockRelay);
     this.evictionKey = options.random ? randomBytes(options.random, 32) : new Uint8Array(32);
-    for (const t of options.connect ?? []) this.addManual(t, 'connect');
-    for (const t of options.addnode ?? []) this.addManual(t, 'added');
+    // Core 27+: -connect and -addnode targets try v2 whenever -v2transport is on.
+    for (const t of options.connect ?? []) this.addManual(t, 'connect', this.v2transport);
+    for (const t of options.addnode ?? []) this.addManual(t, 'added', this.v2transport);
   }
 
-  private addManual(target: string, kind: ManualTarget['kind']): void {
-    this.manual.set(target, { target, kind, attempts: 0, nextAttemptMs: 0 });
+  /** Core's -v2transport (NODE_P2P_V2 among our services). */
+  get v2transport(): boolean {
+    return this.o.v2transport === true;
+  }
+
+  /** The services we offer (version messages, getnetworkinfo's localservices). */
+  get localServices(): bigint {
+    return LOCAL_SERVICES | (this.v2transport ? NODE_P2P_V2 : 0n);
+  }
+
+  private addManual(target: string, kind: ManualTarget['kind'], useV2: boolean): void {
+    this.manual.set(target, { target, kind, useV2, attempts: 0, nextAttemptMs: 0 });
   }
 
   start(): void {
@@ -221,11 +248,13 @@ export class ConnectionManager {
     const target = formatService(info.addr);
     addrman.attempt(info.addr, true);
     this.autoDialling = true;
+    // Core: v2 for automatic connections only to addresses that advertise NODE_P2P_V2.
+    const useV2 = this.v2transport && (info.addr.services & NODE_P2P_V2) !== 0n;
     this.o.logger.debug(
       'net',
-      `trying v1 connection ${target} lastseen=${((this.o.clock.nowMs() / 1000 - info.addr.time) / 3600).toFixed(1)}hrs`,
+      `trying ${useV2 ? 'v2' : 'v1'} connection ${target} lastseen=${((this.o.clock.nowMs() / 1000 - info.addr.time) / 3600).toFixed(1)}hrs`,
     );
-    this.openOutbound(target, type)
+    this.openOutbound(target, type, useV2)
       .catch((e: unknown) =>
         this.o.logger.debug('net', `connection to ${target} failed: ${(e as Error).message}`),
       )
@@ -282,17 +311,27 @@ export class ConnectionManager {
     return false;
   }
 
-  /** The `addnode` RPC: add, remove, onetry (Core's error codes and messages). */
-  addNode(target: string, command: 'add' | 'remove' | 'onetry'): void {
+  /**
+   * The `addnode` RPC: add, remove, onetry (Core's error codes and messages). `v2transport`
+   * defaults to -v2transport; asking for v2 when it is off is Core's RPC_INVALID_PARAMETER.
+   */
+  addNode(target: string, command: 'add' | 'remove' | 'onetry', v2transport?: boolean): void {
+    const useV2 = v2transport ?? this.v2transport;
+    if (useV2 && !this.v2transport && command !== 'remove') {
+      throw new AddNodeError(
+        RPC_INVALID_PARAMETER,
+        'Error: v2transport requested but not enabled (see -v2transport)',
+      );
+    }
     if (command === 'onetry') {
-      void this.openManual(target);
+      void this.openManual(target, useV2);
       return;
     }
     if (command === 'add') {
       if (this.manual.has(target)) {
         throw new AddNodeError(-23, 'Error: Node already added');
       }
-      this.addManual(target, 'added');
+      this.addManual(target, 'added', useV2);
       this.maintainManualConnections();
       return;
     }
@@ -379,18 +418,21 @@ export class ConnectionManager {
           ? Math.min(500 * m.attempts, this.o.connectRetryMaxMs ?? 5000)
           : (this.o.addedNodeRetryMs ?? 60_000);
       m.nextAttemptMs = now + delay;
-      void this.openManual(m.target).then((ok) => {
+      void this.openManual(m.target, m.useV2).then((ok) => {
         if (ok) m.attempts = 0;
       });
     }
   }
 
   /** Core's OpenNetworkConnection for a manual target; resolves whether it connected. */
-  private async openManual(target: string): Promise<boolean> {
+  private async openManual(target: string, useV2: boolean): Promise<boolean> {
     if (this.stopped || this.dialling.has(target) || this.findByTarget(target)) return false;
     const { host, port } = splitHostPort(target, this.o.defaultPort);
     this.dialling.add(target);
-    this.o.logger.debug('net', `trying v1 connection ${target} lastseen=0.0hrs`);
+    this.o.logger.debug(
+      'net',
+      `trying ${useV2 ? 'v2' : 'v1'} connection ${target} lastseen=0.0hrs`,
+    );
     const ip = parseIpLiteral(host, port);
     if (this.o.banman?.isBanned(ip)) {
       this.dialling.delete(target);
@@ -420,12 +462,20 @@ export class ConnectionManager {
         service: remote,
       },
       target,
+      useV2,
     );
     return true;
   }
 
-  /** Opens an outbound connection of a given type (tests and future automatic outbound). */
-  async openOutbound(target: string, type: ConnectionType = 'outbound-full-relay'): Promise<Peer> {
+  /**
+   * Opens an outbound connection of a given type (automatic outbound, addr-fetch, tests).
+   * `useV2` defaults to -v2transport.
+   */
+  async openOutbound(
+    target: string,
+    type: ConnectionType = 'outbound-full-relay',
+    useV2: boolean = this.v2transport,
+  ): Promise<Peer> {
     const { host, port } = splitHostPort(target, this.o.defaultPort);
     const remote = parseIpLiteral(host, port);
     if (this.o.banman?.isBanned(remote)) throw new Error(`${target} is banned`);
@@ -443,6 +493,7 @@ export class ConnectionManager {
         service: remote,
       },
       undefined,
+      useV2,
     );
   }
 
@@ -491,6 +542,8 @@ export class ConnectionManager {
         service,
       },
       undefined,
+      // Core: with -v2transport every inbound connection starts as v2, detecting v1 peers.
+      this.v2transport,
     );
   }
 
@@ -499,8 +552,10 @@ export class ConnectionManager {
     type: ConnectionType,
     endpoints: Peer['endpoints'],
     target: string | undefined,
+    useV2: boolean,
   ): Peer {
     stream.setNoDelay?.(true);
+    const id = this.nextPeerId;
     const peer = new Peer(
       this.nextPeerId++,
       stream,
@@ -510,6 +565,18 @@ export class ConnectionManager {
       this.o.clock,
       this.o.maxReceiveBufferBytes ?? DEFAULT_MAX_RECEIVE_BUFFER_BYTES,
       target,
+      useV2
+        ? (write) =>
+            new V2Transport({
+              magic: this.o.magic,
+              initiator: type !== 'inbound',
+              random: this.o.random!,
+              write,
+              logger: this.o.logger,
+              peerId: id,
+              garbageLengthBytes: this.o.v2GarbageLengthBytes,
+            })
+        : undefined,
     );
     this.peers.set(peer.id, peer);
     this.o.logger.debug('net', `Added connection peer=${peer.id}`);
@@ -525,9 +592,27 @@ export class ConnectionManager {
         this.totalBytesSentClosed += peer.bytesSent;
         this.o.logger.debug('net', `disconnecting peer=${peer.id}`);
         this.o.events.onPeerClosed(peer);
+        if (!this.stopped && peer.transport.shouldReconnectV1()) this.reconnectV1(peer);
       },
     );
     this.o.events.onPeerConnected(peer);
     return peer;
+  }
+
+  /**
+   * BIP324 "Signaling": an outbound v2 attempt the peer dropped before sending anything is
+   * retried once with v1, to the same target and of the same type (Core's ShouldReconnectV1 and
+   * m_reconnections).
+   */
+  private reconnectV1(peer: Peer): void {
+    this.o.logger.debug('net', `retrying with v1 transport protocol for peer=${peer.id}`);
+    const log = (e: unknown): void =>
+      this.o.logger.debug('net', `v1 retry to ${peer.endpoints.addr} failed: ${String(e)}`);
+    if (peer.isManual && peer.target !== undefined) {
+      this.openManual(peer.target, false).catch(log);
+    } else {
+      this.o.logger.debug('net', `trying v1 connection ${peer.endpoints.addr} lastseen=0.0hrs`);
+      this.openOutbound(peer.endpoints.addr, peer.connectionType, false).catch(log);
+    }
   }
 }

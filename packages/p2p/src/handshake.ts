@@ -13,7 +13,6 @@ import {
 import type { NetContext } from './net-context.js';
 import type { Peer } from './peer.js';
 import {
-  LOCAL_SERVICES,
   MIN_PEER_PROTO_VERSION,
   PING_INTERVAL_MS,
   PROTOCOL_VERSION,
@@ -42,14 +41,16 @@ export class Handshake {
     peer.localNonce = nonce;
     peer.versionSent = true;
     const height = this.ctx.chain.activeChain.height();
+    // NODE_P2P_V2 joins the base services when -v2transport is on (BIP324 "Signaling").
+    const services = this.ctx.connman.localServices;
     const them = peer.endpoints.service ?? emptyService();
     this.ctx.send(peer, {
       type: 'version',
       version: PROTOCOL_VERSION,
-      services: LOCAL_SERVICES,
+      services,
       timestamp: BigInt(Math.floor(this.ctx.clock.nowMs() / 1000)),
       addrRecv: { services: 0n, service: them },
-      addrFrom: { services: LOCAL_SERVICES, service: emptyService() },
+      addrFrom: { services, service: emptyService() },
       nonce,
       userAgent: this.userAgent,
       startHeight: height,
@@ -116,7 +117,7 @@ export class Handshake {
       return;
     }
     this.ctx.log.info(
-      `New ${peer.connectionType} v1 peer connected: version: ${peer.version}, blocks=${peer.startingHeight}, peer=${peer.id}`,
+      `New ${peer.connectionType} ${peer.transportType} peer connected: version: ${peer.version}, blocks=${peer.startingHeight}, peer=${peer.id}`,
     );
     // BIP130: ask for headers announcements. No sendcmpct: this node offers no compact blocks.
     if (peer.commonVersion >= SENDHEADERS_VERSION) this.ctx.send(peer, { type: 'sendheaders' });

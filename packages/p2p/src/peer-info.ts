@@ -48,8 +48,10 @@ export interface PeerInfo {
   bytessent_per_msg: Record<string, number>;
   bytesrecv_per_msg: Record<string, number>;
   connection_type: string;
-  transport_protocol_type: 'v1';
-  session_id: '';
+  /** Core's TransportTypeAsString: "detecting" until a v2 handshake is confirmed. */
+  transport_protocol_type: 'detecting' | 'v1' | 'v2';
+  /** The BIP324 session id in hex; '' unless v2. */
+  session_id: string;
 }
 
 function seconds(ms: number): number {
@@ -105,8 +107,8 @@ export function buildPeerInfo(p: Peer, inflight: number[], nowMs?: number): Peer
     bytessent_per_msg: sortedRecord(p.bytesSentPerMsg),
     bytesrecv_per_msg: sortedRecord(p.bytesRecvPerMsg),
     connection_type: p.connectionType,
-    transport_protocol_type: 'v1',
-    session_id: '',
+    transport_protocol_type: p.transportType,
+    session_id: p.sessionIdHex,
   });
   return info;
 }

@@ -3,7 +3,7 @@
  * and net_processing's Peer / CNodeState (handshake, ping, sync) in one object, because this
  * node has one thread of control and nothing to lock.
  *
- * Received bytes go through the v1 decoder into a queue that the PeerManager drains one message
+ * Received bytes go through the transport (v1, or BIP324 v2: transport.ts) into a queue that the PeerManager drains one message
  * at a time; reading pauses while more than `maxReceiveBufferBytes` wait (Core's
  * -maxreceivebuffer), so a flooding peer slows itself, not the node.
  */
@@ -11,7 +11,8 @@ import type { ByteStream, Clock } from '@bitcoind-lite/runtime';
 import type { P2PBlockIndex } from './chain-view.js';
 import { KNOWN_COMMANDS, OTHER_CORE_COMMANDS } from './messages/index.js';
 import type { NetAddress, NetService } from './messages/net-address.js';
-import { FramingError, V1Decoder, serializeMessage, type DecodedFrame } from './v1-transport.js';
+import { V1Transport, type Transport, type TransportWrite } from './transport.js';
+import { FramingError, type DecodedFrame } from './v1-transport.js';
 
 /** Core's ConnectionTypeAsString values. */
 export type ConnectionType =
@@ -125,7 +126,8 @@ export class Peer {
   shouldDiscourage = false;
   misbehaviourReason = '';
 
-  private readonly decoder: V1Decoder;
+  /** The wire protocol: V1Transport, or V2Transport (BIP324) when the connection tries v2. */
+  readonly transport: Transport;
   private readonly queue: DecodedFrame[] = [];
   private queuedBytes = 0;
   private draining = false;
@@ -139,14 +141,17 @@ export class Peer {
     readonly stream: ByteStream,
     readonly connectionType: ConnectionType,
     readonly endpoints: PeerEndpoints,
-    private readonly magic: Uint8Array,
+    magic: Uint8Array,
     private readonly clock: Clock,
     private readonly maxReceiveBufferBytes: number,
     /** The manual target ("host:port" string given to addnode/connect), when there is one. */
     readonly target: string | undefined,
+    /** Makes the transport around the Peer's writer; absent: plain v1. */
+    makeTransport?: (write: TransportWrite) => Transport,
   ) {
     this.connTimeMs = clock.nowMs();
-    this.decoder = new V1Decoder(magic);
+    const write = (bytes: Uint8Array): void => this.writeBytes(bytes);
+    this.transport = makeTransport ? makeTransport(write) : new V1Transport(magic, write);
     this.closed = new Promise((resolve) => (this.closedResolve = resolve));
   }
 
@@ -170,7 +175,9 @@ export class Peer {
       this.lastRecvMs = this.clock.nowMs();
       let frames: DecodedFrame[];
       try {
-        frames = this.decoder.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+        frames = this.transport.receivedBytes(
+          new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length),
+        );
       } catch (e) {
         if (e instanceof FramingError) onFramingError(e);
         else throw e;
@@ -227,12 +234,28 @@ export class Peer {
   /** Frames and writes one message; returns the payload size (for the "sending" log line). */
   sendRaw(command: string, payload: Uint8Array): void {
     if (this.disconnecting || this.stream.destroyed) return;
-    const frame = serializeMessage(this.magic, command, payload);
-    this.bytesSent += frame.length;
+    const size = this.transport.sendMessage(command, payload);
     const type = this.countedType(command);
-    this.bytesSentPerMsg.set(type, (this.bytesSentPerMsg.get(type) ?? 0) + frame.length);
+    this.bytesSentPerMsg.set(type, (this.bytesSentPerMsg.get(type) ?? 0) + size);
+  }
+
+  /** getpeerinfo's transport_protocol_type. */
+  get transportType(): 'detecting' | 'v1' | 'v2' {
+    return this.transport.protocolType;
+  }
+
+  /** getpeerinfo's session_id: the BIP324 session id in hex, '' unless v2. */
+  get sessionIdHex(): string {
+    const id = this.transport.sessionId;
+    return id === undefined ? '' : Buffer.from(id).toString('hex');
+  }
+
+  /** Every byte the transport writes (messages and v2 handshake) is counted here. */
+  private writeBytes(bytes: Uint8Array): void {
+    if (this.disconnecting || this.stream.destroyed) return;
+    this.bytesSent += bytes.length;
     this.lastSendMs = this.clock.nowMs();
-    this.stream.write(frame);
+    this.stream.write(bytes);
   }
 
   /** Marks the peer for disconnection and closes the stream once queued writes flush. */
