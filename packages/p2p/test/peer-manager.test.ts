@@ -254,16 +254,14 @@ describe('PeerManager over 127.0.0.1 sockets', () => {
     const s1 = await rawPeer(a.port);
     s1.write(frame({ type: 'headers', headers: [bad] }));
     expect(await closedWithin(s1, 5000)).toBe(true);
-    expect(a.sink.has(/Misbehaving: peer=0: invalid header received: high-hash/)).toBe(true);
+    expect(a.sink.has('Misbehaving: peer=0: header with invalid proof of work')).toBe(true);
 
     // CVE-2012-2459: the coinbase twice gives the same merkle root, flagged as mutated.
     const mutated = new Block(good.header, [good.txs[0]!, good.txs[0]!]);
     const s2 = await rawPeer(a.port);
     s2.write(frame({ type: 'block', block: mutated }));
     expect(await closedWithin(s2, 5000)).toBe(true);
-    expect(
-      a.sink.has(/Misbehaving: peer=1: bad-txns-duplicate|Misbehaving: peer=1: bad-txnmrklroot/),
-    ).toBe(true);
+    expect(a.sink.has('Misbehaving: peer=1: mutated block')).toBe(true);
     expect(a.chain.activeChain.height()).toBe(0);
   });
 
