@@ -88,6 +88,10 @@ export interface PeerManagerOptions {
   blockDownloadTimeoutBaseMs?: number | undefined;
   /** Core's HEADERS_DOWNLOAD_TIMEOUT_BASE (15 min). */
   headersDownloadTimeoutBaseMs?: number | undefined;
+  /** Core's -v2transport (BIP324; connman.ts). Absent: off; the launcher defaults it on. */
+  v2transport?: boolean | undefined;
+  /** Test aid: a fixed BIP324 garbage length (0..4095). */
+  v2GarbageLengthBytes?: number | undefined;
 }
 
 /** Core's BLOCK_DOWNLOAD_TIMEOUT_BASE (1 target spacing = 10 min) and _PER_PEER (0.5). */
@@ -164,6 +168,8 @@ export class PeerManager implements ConnmanEvents, NetContext {
       addnode: o.addnode,
       maxReceiveBufferBytes: o.maxReceiveBufferBytes,
       addedNodeRetryMs: o.addedNodeRetryMs,
+      v2transport: o.v2transport,
+      v2GarbageLengthBytes: o.v2GarbageLengthBytes,
     });
     this.misbehaviour = new Misbehaviour(this, this.banman);
     this.addrRelay = new AddrRelay(this, this.addrman, this.banman, {
