@@ -1,0 +1,11 @@
+export * from './bip32.js';
+export * from './wallet-descriptor.js';
+export * from './wallet-chain.js';
+export * from './wallet-db.js';
+export * from './wallet-tx.js';
+export * from './wallet.js';
+export * from './coin-selection.js';
+export * from './spend.js';
+export * from './sign.js';
+export * from './wallet-manager.js';
+export { decodeTxHex } from './tx-hex.js';
