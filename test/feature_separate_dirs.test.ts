@@ -9,13 +9,20 @@
  * the same grant.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestNode } from './framework/test-node.js';
+import { TestNode, runLauncher } from './framework/test-node.js';
 
 const ADDR = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
 const BITCOIND = resolve(import.meta.dirname, '../bin/bitcoind');
@@ -106,6 +113,26 @@ describe.each([
     await node.stop();
     expectLayout(node.dir);
   }, 240_000);
+});
+
+describe.each([
+  ['unconfined', 'off'],
+  ['confined', 'required'],
+] as const)('a bad chainstatedir, %s', (_label, confine) => {
+  it('stops the launcher at its manifest line and creates no folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'separate-dirs-bad-'));
+    writeFileSync(join(dir, 'ssd'), 'a file, not a folder\n');
+    TestNode.create({ dir, confine, noP2P: true, outbound: false, extraManifest: GRANTS });
+    const manifestPath = join(dir, 'node.yaml');
+    const line = readFileSync(manifestPath, 'utf8').split('\n').indexOf('chainstatedir: !dir') + 1;
+    const r = await runLauncher(manifestPath);
+    expect(r.code).toBe(1);
+    expect(r.output).toContain(
+      `node.yaml:${line}:1: chainstatedir: ${join(dir, 'ssd')} is not a directory; expected a ` +
+        'directory, or a path to create one',
+    );
+    expect(readdirSync(dir).sort()).toEqual(['node.yaml', 'ssd']);
+  }, 60_000);
 });
 
 async function freePort(): Promise<number> {

@@ -74,7 +74,7 @@ function fail(at: SourceLocation, problem: string, expected: string, cause: unkn
  * A datadir, wallets, blocksdir or chainstatedir path must be a directory or not exist yet (then
  * it is created last).
  */
-async function checkDirPath(key: string, path: string, at: SourceLocation): Promise<void> {
+export async function checkDirPath(key: string, path: string, at: SourceLocation): Promise<void> {
   try {
     if (!(await stat(path)).isDirectory()) {
       fail(

@@ -24,6 +24,7 @@ import { directConnector, socks5Connector } from '@bitcoind-lite/p2p/host';
 import { NO_OUTBOUND, type Connector } from '@bitcoind-lite/p2p';
 import { fdLogSink, systemClock } from '@bitcoind-lite/runtime/host';
 import { Logger } from '@bitcoind-lite/runtime';
+import { checkDirPath } from '../capabilities.js';
 import type { InheritedListener, StartMessage } from './ipc-messages.js';
 import { OutboundBroker } from './outbound-broker.js';
 import { noBindFilter } from './seccomp-no-bind.js';
@@ -150,11 +151,17 @@ export async function runConfined(
   const grants = grantsOf(manifest);
   let start: StartMessage;
   try {
-    for (const dir of grants.writableDirs) await mkdir(dir, { recursive: true });
+    // As makeCapabilities: every folder path checked and every socket bound before any folder
+    // is made, so a bad manifest changes nothing on disk.
+    for (const key of ['datadir', 'wallets', 'blocksdir', 'chainstatedir'] as const) {
+      const grant = manifest[key];
+      if (grant) await checkDirPath(key, grant.path, grant.at);
+    }
     const rpc = await bindGrant('rpc', manifest.rpc);
     sockets.push(rpc);
     const p2p = manifest.p2p ? await bindGrant('p2p', manifest.p2p) : undefined;
     if (p2p) sockets.push(p2p);
+    for (const dir of grants.writableDirs) await mkdir(dir, { recursive: true });
     const inherited = (s: BoundSocket, fd: number): InheritedListener => ({
       fd,
       address: s.address,
