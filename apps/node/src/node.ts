@@ -206,6 +206,8 @@ export class Node {
       onlynet: argList(args, 'onlynet'),
       // Core: -connect turns off automatic outbound and DNS seeding; -dnsseed=0 only the latter.
       dnsSeeds: argBool(args, 'dnsseed', connect.length === 0) ? dnsSeedsFor(params.network) : [],
+      // Core 27+: BIP324 v2 transport on unless -v2transport=0.
+      v2transport: argBool(args, 'v2transport', true),
     });
     node.peers = peers;
     await peers.load();

@@ -36,9 +36,9 @@ export function peersRpcView(peers: PeerManager, connector: Connector): RpcPeerI
       const inbound = all.filter((p) => p.inbound).length;
       return { inbound, outbound: all.length - inbound };
     },
-    addNode: (target, command) => {
+    addNode: (target, command, v2transport) => {
       try {
-        peers.connman.addNode(target, command);
+        peers.connman.addNode(target, command, v2transport);
       } catch (e) {
         if (e instanceof AddNodeError) throw new RpcError(e.code, e.message);
         throw e;
@@ -60,7 +60,8 @@ export function peersRpcView(peers: PeerManager, connector: Connector): RpcPeerI
               ]
             : [],
         })),
-    localServices: () => LOCAL_SERVICES,
+    // NODE_P2P_V2 joins LOCAL_SERVICES when -v2transport is on.
+    localServices: () => peers.connman.localServices,
     networkActive: () => true,
     proxy: () => connector.proxy,
     isReachable: (network) => isReachable(peers, connector, network),

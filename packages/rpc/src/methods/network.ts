@@ -120,7 +120,7 @@ export function registerNetworkCommands(table: RpcTable, ctx: NodeContext): void
         name: 'v2transport',
         type: 'boolean',
         optional: true,
-        default: false,
+        defaultHint: 'set by -v2transport',
         description:
           "Attempt to connect using BIP324 v2 transport protocol (ignored for 'remove' command)",
       },
@@ -132,7 +132,12 @@ export function registerNetworkCommands(table: RpcTable, ctx: NodeContext): void
       if (command !== 'add' && command !== 'remove' && command !== 'onetry') {
         throw new RpcError(RPC_MISC_ERROR, table.helpText(table.get('addnode')!));
       }
-      await requirePeers(ctx).addNode(String(p['node']), command);
+      const v2 = p['v2transport'];
+      await requirePeers(ctx).addNode(
+        String(p['node']),
+        command,
+        typeof v2 === 'boolean' ? v2 : undefined,
+      );
       return null;
     },
   });

@@ -121,7 +121,12 @@ export interface RpcIndexSummary {
 export interface RpcPeerInfoSource {
   getPeerInfo(): Record<string, unknown>[];
   connectionCount(): { inbound: number; outbound: number };
-  addNode(target: string, command: 'add' | 'remove' | 'onetry'): Promise<void> | void;
+  /** `v2transport` absent: the node's -v2transport setting (Core's default for the argument). */
+  addNode(
+    target: string,
+    command: 'add' | 'remove' | 'onetry',
+    v2transport?: boolean,
+  ): Promise<void> | void;
   getAddedNodeInfo?(node?: string): Record<string, unknown>[];
   localServices(): bigint;
   networkActive(): boolean;
