@@ -47,6 +47,8 @@ import { InitError } from './init-errors.js';
 import { BlockFilterIndex } from './block-filter-index.js';
 import { chainstateGrantDirs } from './chainstate-grants.js';
 import type { Mempool } from '@bitcoind-lite/mempool';
+import type { WalletManager } from '@bitcoind-lite/wallet';
+import { startWallets } from './wallet-setup.js';
 
 export const CLIENT_VERSION = 'v0.1.0';
 
@@ -67,6 +69,7 @@ export class Node {
     private mempool?: { mempool: Mempool; unsubscribe: () => void },
     private txIndex?: TxIndex,
     private blockFilterIndex?: BlockFilterIndex,
+    private wallets?: WalletManager,
   ) {
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
@@ -246,6 +249,23 @@ export class Node {
     registerNetworkCommands(rpc.table, ctx);
     registerMempoolCommands(rpc.table, ctx, { mempoolPath: `${netDir.description}/mempool.dat` });
     registerRawTransactionCommands(rpc.table, ctx);
+    // Wallet RPCs exist only with a `wallets` grant; without it they are "Method not found", as
+    // with Core's -disablewallet.
+    if (caps.wallets !== undefined) {
+      rpc.table.setWarmup('Loading wallet…');
+      node.wallets = await startWallets({
+        wallets: caps.wallets,
+        chainman,
+        mempool,
+        params,
+        random: caps.random,
+        clock: caps.clock,
+        logger,
+        args,
+        relayTransaction: (tx) => peers.relayTransaction(tx),
+        table: rpc.table,
+      });
+    }
     registerBlockTemplateCommands(rpc.table, ctx);
     registerUtilCommands(rpc.table, ctx);
     registerMockTimeCommands(rpc.table, { network: params.network, clock: caps.clock });
@@ -274,6 +294,7 @@ export class Node {
             this.logger.error(`Failed to dump mempool: ${(e as Error).message}`, 'mempool');
           });
         }
+        await this.wallets?.closeAll();
         await this.txIndex?.close();
         await this.blockFilterIndex?.close();
         await this.chainman?.close();

@@ -658,6 +658,14 @@ export class Wallet {
     return out;
   }
 
+  /** An output the node knows (UTXO set, then mempool), for signing foreign inputs. */
+  async nodeChainTxOut(prevout: OutPoint): Promise<{ out: TxOut } | undefined> {
+    const c = await this.node.chain.getTxOut?.(prevout.txid, prevout.vout);
+    if (c !== undefined) return c;
+    const m = this.node.mempool.getOutput?.(prevout.txid, prevout.vout);
+    return m === undefined ? undefined : { out: m };
+  }
+
   /** The secret for a script the wallet owns (signing only; never logged). */
   secretFor(scriptPubKey: Uint8Array): { secret: Uint8Array; info: ScriptInfo } | undefined {
     const info = this.scriptInfo(scriptPubKey);

@@ -13,3 +13,4 @@ export * from './blockfilter.js';
 export * from './control-mocktime.js';
 export * from './util.js';
 export * from './mining-info.js';
+export * from './wallet.js';
