@@ -125,6 +125,47 @@ export class BlockDownload {
     return this.inFlight.has(key(hash));
   }
 
+  /**
+   * Core's HeadersDirectFetchBlocks: when our tip is recent and a peer's headers lead to at
+   * least as much work, the missing blocks on the way are asked of that peer at once (even a
+   * peer without NODE_NETWORK; witness data is required as segwit is active), oldest first.
+   */
+  directFetch(peer: Peer, last: P2PBlockIndex, targetSpacingSec: number): InvItem[] {
+    const active = this.chain.activeChain;
+    const tip = active.tip();
+    const canDirectFetch = tip.header.time * 1000 > this.clock.nowMs() - targetSpacingSec * 20_000;
+    if (!canDirectFetch || (last.status & BLOCK_FAILED_MASK) !== 0) return [];
+    if (tip.chainWork > last.chainWork || (peer.services & NODE_WITNESS) === 0n) return [];
+    const toFetch: P2PBlockIndex[] = [];
+    let walk: P2PBlockIndex | undefined = last;
+    while (walk && !active.contains(walk) && toFetch.length <= MAX_BLOCKS_IN_TRANSIT_PER_PEER) {
+      if ((walk.status & BLOCK_HAVE_DATA) === 0 && !this.inFlight.has(key(walk.hash))) {
+        toFetch.push(walk);
+      }
+      walk = walk.prev;
+    }
+    if (walk === undefined || !active.contains(walk)) {
+      this.log.debug('net', `Large reorg, won't direct fetch to ${last.hashHex} (${last.height})`);
+      return [];
+    }
+    const items: InvItem[] = [];
+    for (const idx of toFetch.reverse()) {
+      if (peer.blocksInFlight.size >= MAX_BLOCKS_IN_TRANSIT_PER_PEER) break;
+      const k = key(idx.hash);
+      this.inFlight.set(k, peer.id);
+      peer.blocksInFlight.set(k, { index: idx, requestedMs: this.clock.nowMs() });
+      items.push({ type: MSG_WITNESS_BLOCK, hash: idx.hash });
+      this.log.debug('net', `Requesting block ${idx.hashHex} from  peer=${peer.id}`);
+    }
+    if (items.length > 1) {
+      this.log.debug(
+        'net',
+        `Downloading blocks toward ${last.hashHex} (${last.height}) via headers direct fetch`,
+      );
+    }
+    return items;
+  }
+
   /** Core's FindNextBlocksToDownload plus the getdata it leads to. */
   requestBlocks(peer: Peer): InvItem[] {
     this.staller = undefined;

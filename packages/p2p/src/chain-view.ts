@@ -61,6 +61,8 @@ export type UpdatedBlockTipListener = (
 export interface P2PChain {
   readonly activeChain: P2PActiveChain;
   readonly bestHeader: P2PBlockIndex;
+  /** Core's nMinimumChainWork: getheaders is not served below it. Absent: 0. */
+  readonly params?: { readonly minimumChainWork: bigint };
   lookup(hash: Uint8Array | string): P2PBlockIndex | undefined;
   processNewBlockHeaders(
     headers: BlockHeader[],

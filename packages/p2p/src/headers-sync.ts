@@ -10,7 +10,7 @@ import {
   networkForMessageStart,
 } from '@bitcoind-lite/consensus';
 import { sameBlock } from './block-download.js';
-import type { P2PBlockIndex } from './chain-view.js';
+import { BLOCK_FAILED_MASK, BLOCK_VALID_MASK, type P2PBlockIndex } from './chain-view.js';
 import {
   invToString,
   isBlockInv,
@@ -49,9 +49,17 @@ const RECENT_HEADER_MS = 24 * 60 * 60 * 1000;
 /** Core's HEADERS_DOWNLOAD_TIMEOUT_PER_HEADER. */
 const HEADERS_DOWNLOAD_TIMEOUT_PER_HEADER_MS = 1;
 const TARGET_SPACING_SEC = 600;
+/** Core's STALE_RELAY_AGE_LIMIT: 30 days. */
+const STALE_RELAY_AGE_LIMIT_SEC = 30 * 24 * 60 * 60;
+/** Core's BLOCK_VALID_SCRIPTS. */
+const BLOCK_VALID_SCRIPTS = 5;
 
 export class HeadersSync {
   private syncStartedCount = 0;
+  /** Core's m_inv_triggered_getheaders_before_sync, per peer. */
+  private readonly invTriggeredGetHeaders = new WeakSet<Peer>();
+  /** Core's m_last_block_inv_triggering_headers_sync. */
+  private lastBlockInvTriggeringSync: Uint8Array | undefined;
 
   constructor(
     private readonly ctx: NetContext,
@@ -110,11 +118,16 @@ export class HeadersSync {
       peer.disconnect('locator too large');
       return;
     }
-    if (this.ctx.chain.isInitialBlockDownload()) {
+    // Core serves headers during IBD too; only an active chain below the network's minimum
+    // chain work (never on regtest) is withheld, with an empty answer so the peer does not
+    // wait on us.
+    const minimumChainWork = this.ctx.chain.params?.minimumChainWork ?? 0n;
+    if (this.ctx.chain.activeChain.tip().chainWork < minimumChainWork) {
       this.ctx.log.debug(
         'net',
-        `Ignoring getheaders from peer=${peer.id} because node is in initial block download`,
+        `Ignoring getheaders from peer=${peer.id} because active chain has too little work; sending empty response`,
       );
+      this.ctx.send(peer, { type: 'headers', headers: [] });
       return;
     }
     const chain = this.ctx.chain.activeChain;
@@ -122,6 +135,13 @@ export class HeadersSync {
     if (m.locator.length === 0) {
       start = this.ctx.chain.lookup(m.hashStop);
       if (start === undefined) return;
+      if (!this.blockRequestAllowed(start)) {
+        this.ctx.log.debug(
+          'net',
+          `ProcessMessage: ignoring request from peer=${peer.id} for old block header that isn't in the main chain`,
+        );
+        return;
+      }
     } else {
       const fork = this.findForkInLocator(m.locator);
       start = fork ? chain.next(fork) : undefined;
@@ -140,6 +160,18 @@ export class HeadersSync {
     // Core remembers the last header sent, so later announcements can connect to it.
     peer.bestHeaderSent = last ?? chain.tip();
     this.ctx.send(peer, { type: 'headers', headers });
+  }
+
+  /**
+   * Core's BlockRequestAllowed: a block off the active chain is served only when fully
+   * validated (BLOCK_VALID_SCRIPTS) and less than a month older than our best header (Core also
+   * bounds its proof-equivalent time by the same month, not computed here).
+   */
+  private blockRequestAllowed(idx: P2PBlockIndex): boolean {
+    if (this.ctx.chain.activeChain.contains(idx)) return true;
+    if ((idx.status & BLOCK_FAILED_MASK) !== 0) return false;
+    if ((idx.status & BLOCK_VALID_MASK) < BLOCK_VALID_SCRIPTS) return false;
+    return this.ctx.chain.bestHeader.header.time - idx.header.time < STALE_RELAY_AGE_LIMIT_SEC;
   }
 
   onGetBlocks(peer: Peer, m: GetHeadersMessage): void {
@@ -227,6 +259,8 @@ export class HeadersSync {
     }
     if (last !== undefined) {
       this.ctx.download.updateBlockAvailability(peer, last.hash);
+      const items = this.ctx.download.directFetch(peer, last, TARGET_SPACING_SEC);
+      if (items.length > 0) this.ctx.send(peer, { type: 'getdata', items });
       if (headers.length === MAX_HEADERS_RESULTS) {
         // A full message: the peer has more. Core asks from the last header it sent.
         this.ctx.log.debug(
@@ -252,18 +286,28 @@ export class HeadersSync {
           `got inv: ${invToString(item)}  ${known ? 'have' : 'new'} peer=${peer.id}`,
         );
         this.ctx.download.updateBlockAvailability(peer, item.hash);
-        if (!known && !this.ctx.chain.isInitialBlockDownload()) bestUnknown = item.hash;
+        if (!known && !this.ctx.download.isInFlight(item.hash)) bestUnknown = item.hash;
       }
       // Transaction invs wait for the mempool (issue 5).
     }
-    if (bestUnknown !== undefined) {
-      const best = this.ctx.chain.bestHeader;
-      if (this.maybeSendGetHeaders(peer, best)) {
-        this.ctx.log.debug(
-          'net',
-          `getheaders (${best.height}) ${hexOf(bestUnknown)} to peer=${peer.id}`,
-        );
-      }
+    if (bestUnknown === undefined) return;
+    // Core, in IBD or not: a peer we sync headers from is asked at once; any other peer only
+    // for the first new block it announces, and only one such peer per new block.
+    const triggeredBefore = this.invTriggeredGetHeaders.has(peer);
+    const sameBlockAgain =
+      this.lastBlockInvTriggeringSync !== undefined &&
+      sameHash(bestUnknown, this.lastBlockInvTriggeringSync);
+    if (!peer.syncStarted && (triggeredBefore || sameBlockAgain)) return;
+    const best = this.ctx.chain.bestHeader;
+    if (this.maybeSendGetHeaders(peer, best)) {
+      this.ctx.log.debug(
+        'net',
+        `getheaders (${best.height}) ${hexOf(bestUnknown)} to peer=${peer.id}`,
+      );
+    }
+    if (!peer.syncStarted) {
+      this.invTriggeredGetHeaders.add(peer);
+      this.lastBlockInvTriggeringSync = bestUnknown;
     }
   }
 

@@ -112,6 +112,8 @@ export class PeerManager implements ConnmanEvents, NetContext {
   private readonly connectTimeoutMs: number;
   /** Serializes chain mutations, as cs_main does in Core. */
   private chainLock: Promise<unknown> = Promise.resolve();
+  /** Serializes message handling across peers (see onFrame). */
+  private messageLock: Promise<unknown> = Promise.resolve();
   private timer: Timer | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly handshake: Handshake;
@@ -286,7 +288,18 @@ export class PeerManager implements ConnmanEvents, NetContext {
     for (const p of this.connman.allPeers()) this.sendMessages(p);
   }
 
-  async onFrame(peer: Peer, frame: DecodedFrame): Promise<void> {
+  /**
+   * Messages from all peers are handled one at a time, in arrival order, as Core's single
+   * message-handler thread does: a peer's headers are fully processed (and their blocks asked
+   * for) before another peer's inv for the same block is looked at.
+   */
+  onFrame(peer: Peer, frame: DecodedFrame): Promise<void> {
+    const run = this.messageLock.then(() => this.handleFrame(peer, frame));
+    this.messageLock = run.catch(() => undefined);
+    return run;
+  }
+
+  private async handleFrame(peer: Peer, frame: DecodedFrame): Promise<void> {
     if (frame.kind === 'rejected') {
       this.log.debug('net', `${frame.reason}, peer=${peer.id}`);
       return;
