@@ -40,7 +40,7 @@ export const V2_ELLSWIFT_LEN = 64;
 /** Bytes that tell a v1 peer apart: network magic + "version" NUL-padded to 12. */
 export const V1_PREFIX_LEN = 16;
 /** Core's MAX_CONTENTS_LEN: long message type (1 + 12) plus the largest allowed payload. */
-export const V2_MAX_CONTENTS_LEN = 1 + COMMAND_SIZE + MAX_PROTOCOL_MESSAGE_LENGTH;
+export const V2_MAX_PACKET_CONTENTS_LEN = 1 + COMMAND_SIZE + MAX_PROTOCOL_MESSAGE_LENGTH;
 /** The version packet's contents: empty in BIP324 as published (TRANSPORT_VERSION). */
 const VERSION_CONTENTS = new Uint8Array(0);
 /** A packet buffer grows by at most this much beyond what has arrived (Core's reserve ahead). */
@@ -316,7 +316,7 @@ export class V2Transport implements Transport {
     const cipher = this.cipher!;
     if (this.bufLen === V2_LENGTH_LEN && this.recvLen < 0) {
       this.recvLen = cipher.decryptLength(this.buf.subarray(0, V2_LENGTH_LEN));
-      if (this.recvLen > V2_MAX_CONTENTS_LEN) {
+      if (this.recvLen > V2_MAX_PACKET_CONTENTS_LEN) {
         throw new FramingError(`V2 transport error: packet too large (${this.recvLen} bytes)`);
       }
       return undefined;
