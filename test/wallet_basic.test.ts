@@ -276,7 +276,8 @@ describe('wallet_basic', () => {
       username,
       password,
       wallet: 'w2',
-    });
+    }) as unknown as { getBalance(): Promise<number>; getNewAddress(): Promise<string> };
+    // The client's generated wallet methods (absent from its type declarations).
     expect(await client.getBalance()).toBe(await walletCall(node, 'w2', 'getbalance'));
     expect(await client.getNewAddress()).toMatch(/^bcrt1q/);
   });
