@@ -8,6 +8,7 @@ import { getChainParams } from '@bitcoind-lite/consensus';
 import {
   MSG_WITNESS_BLOCK,
   V1Decoder,
+  V2Transport,
   decodeMessage,
   encodeMessage,
   serializeMessage,
@@ -82,7 +83,81 @@ export async function run(report: Report): Promise<void> {
   await b.stop();
   await a.stop();
 
+  // BIP324: a 1 MB block through a pair of V2Transports (encrypt, decrypt, authenticate).
+  const toB: Uint8Array[] = [];
+  const toA: Uint8Array[] = [];
+  const random = { fill: (x: Uint8Array) => x.fill(7) };
+  const v2a = new V2Transport({
+    magic: params.messageStart,
+    initiator: true,
+    random,
+    write: (x) => toB.push(x),
+  });
+  const v2b = new V2Transport({
+    magic: params.messageStart,
+    initiator: false,
+    random,
+    write: (x) => toA.push(x),
+  });
+  for (const x of toB.splice(0)) v2b.receivedBytes(x);
+  for (const x of toA.splice(0)) v2a.receivedBytes(x);
+  for (const x of toB.splice(0)) v2b.receivedBytes(x);
+  const payload = new Uint8Array(1_000_000);
+  r = timeIt(500, () => {
+    v2a.sendMessage('block', payload);
+    for (const x of toB.splice(0)) v2b.receivedBytes(x);
+  });
+  report(
+    'v2 packet round trip (1 MB payload)',
+    (r.ops * payload.length) / 1e6 / (r.ms / 1000),
+    'MB/s',
+  );
+
+  // The launcher's default is -v2transport=1, so this figure is over v2 (v1 with Core < 27).
   await realNodeSync(report, 10_000);
+  await v2VersusV1Sync(report, 2000);
+}
+
+/**
+ * BIP324 v2 against v1: one node process mines `blocks`; a second (default -v2transport=1)
+ * syncs them over v2, then a third with `v2transport: 0` over v1 from the same node. Each is
+ * timed from its start to its tip.
+ */
+async function v2VersusV1Sync(report: Report, blocks: number): Promise<void> {
+  const ADDR = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
+  const a = await TestNode.start({ outbound: false });
+  const nodes = [a];
+  try {
+    for (let done = 0; done < blocks; done += 1000) await a.rpc('generatetoaddress', 1000, ADDR);
+    for (const [label, args] of [
+      ['v2', {}],
+      ['v1', { v2transport: 0 }],
+    ] as const) {
+      const start = performance.now();
+      const b = await TestNode.start({
+        args: { connect: [`127.0.0.1:${a.p2pPort}`], ...args },
+        noP2P: true,
+      });
+      nodes.push(b);
+      await b.waitFor(
+        async () => (await b.rpc<number>('getblockcount')) === blocks,
+        'sync',
+        600_000,
+      );
+      const ms = performance.now() - start;
+      const [peer] = await b.rpc<{ transport_protocol_type: string }[]>('getpeerinfo');
+      report(
+        `sync ${blocks.toLocaleString('en')} blocks over ${label}, two node processes`,
+        (blocks * 1000) / ms,
+        'blocks/s',
+        `transport ${peer?.transport_protocol_type ?? '?'}`,
+      );
+      await b.stop();
+      nodes.pop();
+    }
+  } finally {
+    for (const n of nodes) await n.stop();
+  }
 }
 
 /**
