@@ -71,7 +71,9 @@ interface PeerInfo {
 /** A fresh victim syncing from H, with an inbound listener the attacker can reach. */
 async function startVictim(): Promise<TestNode> {
   const v = await TestNode.start({
-    args: { connect: [`127.0.0.1:${honest.p2pPort}`], debug: ['net'] },
+    // v1 framing is what these attacks probe; Core's functional tests also run -v2transport=0
+    // unless asked for v2 (with v2, raw bytes first are read as a BIP324 key and garbage).
+    args: { connect: [`127.0.0.1:${honest.p2pPort}`], debug: ['net'], v2transport: 0 },
   });
   victims.push(v);
   return v;
