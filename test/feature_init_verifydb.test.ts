@@ -51,9 +51,11 @@ function copyOfBase(): { dir: string; net: string; manifest: string } {
   return { dir, net: join(dir, 'data/regtest'), manifest: join(dir, 'node.yaml') };
 }
 
-/** Where the tip block's bytes sit in blk00000.dat. */
+/** Where the tip block's bytes sit in blk00000.dat (stored XORed with blocks/xor.dat's key). */
 function tipOffset(net: string): number {
-  const at = readFileSync(join(net, 'blocks/blk00000.dat')).indexOf(tipRaw);
+  const key = readFileSync(join(net, 'blocks/xor.dat'));
+  const plain = readFileSync(join(net, 'blocks/blk00000.dat')).map((b, i) => b ^ key[i % 8]!);
+  const at = plain.indexOf(tipRaw);
   expect(at).toBeGreaterThan(0);
   return at;
 }

@@ -134,6 +134,7 @@ export class Node {
       dbcacheMiB: argNumber(args, 'dbcache', 450),
       reindex: argBool(args, 'reindex', false),
       reindexChainstate: argBool(args, 'reindex-chainstate', false),
+      blocksXor: argBool(args, 'blocksxor', true),
     });
     node = new Node(caps, params, logger, netDir, rpc, chainman, undefined);
     rpc.table.setWarmup('Verifying blocks…');

@@ -12,7 +12,10 @@ import {
   reverseBytes,
   toHex,
 } from '@bitcoind-lite/consensus';
+import type { Random } from '@bitcoind-lite/entropy';
+import type { Logger } from '@bitcoind-lite/runtime';
 import {
+  MAX_BLOCKFILE_SIZE_BYTES,
   type BlockFileInfo,
   BlockFiles,
   BlockTreeDB,
@@ -24,6 +27,7 @@ import {
   serializeBlockUndo,
 } from '@bitcoind-lite/storage';
 import { BlockIndex } from './block-index.js';
+import { initBlocksDirXorKey } from './blocks-xor-key.js';
 import { BLOCK_HAVE_DATA, BLOCK_HAVE_UNDO, BLOCK_VALID_TREE } from './block-status.js';
 
 /** A spent output as undo data records it: the output, its height, whether a coinbase made it. */
@@ -41,6 +45,8 @@ export class BlockManager {
   private constructor(
     private readonly tree: BlockTreeDB,
     readonly files: BlockFiles,
+    /** The blk/rev files' obfuscation key (blocks-xor-key.ts); all zero: plain files. */
+    readonly xorKey: Uint8Array,
   ) {}
 
   /**
@@ -48,17 +54,32 @@ export class BlockManager {
    * is where the blk/rev files go (Core's BlockManager::Options::blocks_dir, moved by
    * -blocksdir); absent: `<datadir>/blocks`, next to the index, as without -blocksdir.
    */
-  static async open(datadir: Dir, params: ChainParams, blocksDir?: Dir): Promise<BlockManager> {
+  static async open(
+    datadir: Dir,
+    params: ChainParams,
+    blocksDir: Dir | undefined,
+    xor: { random: Random; useXor: boolean; logger?: Logger | undefined },
+  ): Promise<BlockManager> {
     const indexParent = await datadir.subdir('blocks', { create: true });
     const filesDir = blocksDir ?? indexParent;
+    // As Core, the key is settled before the index is created in the same folder, so that a
+    // fresh datadir counts as a first run.
+    const xorKey = await initBlocksDirXorKey(filesDir, xor);
     const tree = await BlockTreeDB.open(await indexParent.openLevel('index'));
     const lastFile = (await tree.readLastBlockFile()) ?? 0;
     const infos: BlockFileInfo[] = [];
     for (let n = 0; n <= lastFile; n++) {
       infos[n] = (await tree.readBlockFileInfo(n)) ?? emptyBlockFileInfo();
     }
-    const files = new BlockFiles(filesDir, params.messageStart, infos, lastFile);
-    const bm = new BlockManager(tree, files);
+    const files = new BlockFiles(
+      filesDir,
+      params.messageStart,
+      infos,
+      lastFile,
+      MAX_BLOCKFILE_SIZE_BYTES,
+      xorKey,
+    );
+    const bm = new BlockManager(tree, files, xorKey);
     await bm.load();
     return bm;
   }

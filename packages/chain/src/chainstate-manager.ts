@@ -78,6 +78,11 @@ export interface ChainstateOptions {
   reindex?: boolean;
   /** `-reindex-chainstate`: rebuild the chainstate from the blocks the index points to. */
   reindexChainstate?: boolean;
+  /**
+   * Core's -blocksxor (default true): a fresh blocks folder gets a random key in `xor.dat` and
+   * its blk/rev files are stored XORed with it (blocks-xor-key.ts).
+   */
+  blocksXor?: boolean;
 }
 
 export class ChainstateManager {

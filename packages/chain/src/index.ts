@@ -17,3 +17,4 @@ export * from './load-block-file.js';
 export * from './interpreter-script-verifier.js';
 export * from './muhash.js';
 export { DEFAULT_CHECKBLOCKS, DEFAULT_CHECKLEVEL } from './verify-db.js';
+export * from './blocks-xor-key.js';

@@ -50,11 +50,22 @@ export async function loadExternalBlockFile(
   };
 
   const submit = async (block: Block): Promise<void> => {
-    const queue = [block];
+    const queue: { b: Block; parentHex?: string }[] = [{ b: block }];
     while (queue.length > 0) {
-      const b = queue.shift()!;
+      const { b, parentHex } = queue.shift()!;
       const prevHex = toHex(reverseBytes(b.header.prevBlock));
+      if (parentHex !== undefined) {
+        deps.logger.debug(
+          'reindex',
+          `LoadExternalBlockFile: Processing out of order child ${b.hashHex()} of ${parentHex}`,
+        );
+      }
       if (cm.lookup(b.header.prevBlock) === undefined && b.hashHex() !== cm.params.genesisHash) {
+        // Core's words (BCLog::REINDEX), so operators and tests can follow an out-of-order file.
+        deps.logger.debug(
+          'reindex',
+          `LoadExternalBlockFile: Out of order block ${b.hashHex()}, parent ${prevHex} not known`,
+        );
         const list = waiting.get(prevHex) ?? [];
         list.push(b);
         waiting.set(prevHex, list);
@@ -73,7 +84,7 @@ export async function loadExternalBlockFile(
       const kids = waiting.get(b.hashHex());
       if (kids !== undefined) {
         waiting.delete(b.hashHex());
-        queue.push(...kids);
+        queue.push(...kids.map((k) => ({ b: k, parentHex: b.hashHex() })));
       }
     }
   };

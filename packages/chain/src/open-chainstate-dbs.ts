@@ -4,6 +4,7 @@
  * crash), the wipe that -reindex or -reindex-chainstate asks for, then the block index and the
  * coins database. On failure nothing stays open.
  */
+import type { Random } from '@bitcoind-lite/entropy';
 import type { Logger } from '@bitcoind-lite/runtime';
 import { CoinsViewDB, type Dir } from '@bitcoind-lite/storage';
 import { BlockManager } from './block-manager.js';
@@ -29,6 +30,9 @@ export async function openChainstateDbs(opts: {
   logger: Logger;
   reindex?: boolean;
   reindexChainstate?: boolean;
+  /** Core's -blocksxor (default on): obfuscate the block files of a fresh datadir. */
+  blocksXor?: boolean | undefined;
+  random: Random;
 }): Promise<ChainstateDbs> {
   // A reindex asked for, or one a crash interrupted, starts from empty databases.
   const dirs = await resolveChainstateDirs(opts);
@@ -37,7 +41,11 @@ export async function openChainstateDbs(opts: {
   if (!reindex && opts.reindexChainstate === true) {
     await wipeChainstate(dirs, opts.logger);
   }
-  const blockman = await BlockManager.open(dirs.datadir, opts.params, dirs.blocksDir);
+  const blockman = await BlockManager.open(dirs.datadir, opts.params, dirs.blocksDir, {
+    random: opts.random,
+    useXor: opts.blocksXor ?? true,
+    logger: opts.logger,
+  });
   let coinsDb: CoinsViewDB;
   try {
     coinsDb = await CoinsViewDB.open(await dirs.chainstateDir.openLevel('chainstate'));

@@ -14,6 +14,7 @@
  * from genesis out of the block files the index already points to.
  */
 import type { Clock, Logger } from '@bitcoind-lite/runtime';
+import { xorObfuscated } from '@bitcoind-lite/storage';
 import type { ChainstateDirs } from './chainstate-dirs.js';
 import type { ChainstateManager } from './chainstate-manager.js';
 import { loadExternalBlockFile } from './load-block-file.js';
@@ -59,7 +60,8 @@ export async function runReindex(
   const startMs = deps.clock.monotonicMs();
   for (const name of files) {
     deps.logger.info(`Reindexing block file ${name.slice(0, -SUFFIX.length)}...`);
-    const file = await blocks.open(name);
+    // The old files keep the obfuscation they were written with (the key in xor.dat).
+    const file = xorObfuscated(await blocks.open(name), cm.blockman.xorKey);
     try {
       await loadExternalBlockFile(cm, file, { clock: deps.clock, logger: deps.logger });
     } finally {

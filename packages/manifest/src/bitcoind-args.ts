@@ -79,6 +79,7 @@ export const BITCOIND_ARGS: Readonly<Record<string, ArgKind>> = {
   dbcache: 'int',
   prune: 'int',
   reindex: 'flag',
+  blocksxor: 'flag',
   'reindex-chainstate': 'flag',
   assumevalid: 'string',
   minimumchainwork: 'string',

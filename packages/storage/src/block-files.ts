@@ -10,11 +10,13 @@
  * its undo data goes to the rev file with the same number. Write positions come from the
  * BlockFileInfo records kept in the block index, never from the file's length, so a torn tail
  * left by a crash is simply overwritten. Positions handed out point just past the 8-byte header.
- * Core pre-allocates files in 16 MiB / 1 MiB chunks; this store does not.
+ * Core pre-allocates files in 16 MiB / 1 MiB chunks; this store does not. Both kinds of file are
+ * stored XORed with the `blocks/xor.dat` key when it is not zero (Core 28+, xor-file.ts).
  */
 import { createHash } from 'node:crypto';
 import type { Dir, FileHandle } from './dir.js';
 import { type BlockFileInfo, emptyBlockFileInfo } from './block-tree-db.js';
+import { BLOCKS_XOR_KEY_BYTES, xorObfuscated } from './xor-file.js';
 
 /** Core's MAX_BLOCKFILE_SIZE. */
 export const MAX_BLOCKFILE_SIZE_BYTES = 0x8000000;
@@ -63,6 +65,8 @@ export class BlockFiles {
     infos: BlockFileInfo[],
     private lastFile: number,
     private readonly maxFileSizeBytes = MAX_BLOCKFILE_SIZE_BYTES,
+    /** The `blocks/xor.dat` key (xor-file.ts); all zero or absent: plain files. */
+    private readonly xorKey: Uint8Array = new Uint8Array(BLOCKS_XOR_KEY_BYTES),
   ) {
     if (dir === undefined) throw new TypeError('BlockFiles: dir is required');
     if (magic === undefined || magic.length !== 4)
@@ -92,7 +96,7 @@ export class BlockFiles {
     const name = fileName(prefix, n);
     let h = this.handles.get(name);
     if (h === undefined) {
-      h = await this.dir.open(name, { create: true });
+      h = xorObfuscated(await this.dir.open(name, { create: true }), this.xorKey);
       this.handles.set(name, h);
     }
     return h;

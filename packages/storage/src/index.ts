@@ -6,3 +6,4 @@ export * from './block-undo.js';
 export * from './coins-db.js';
 export * from './block-tree-db.js';
 export * from './block-files.js';
+export * from './xor-file.js';

@@ -116,7 +116,6 @@ export const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
   signetseednode: 'only the default signet',
   testactivationheight: 'regtest activation heights are fixed',
   fastprune: 'no fast-prune block files',
-  blocksxor: 'block files are not XOR-obfuscated',
   blockversion: 'block version for mining is fixed',
   blockreservedweight: 'block assembly reserves Core default weight',
   stopatheight: 'not implemented',
