@@ -523,7 +523,9 @@ export class PeerManager implements ConnmanEvents, NetContext {
     } else if (now - peer.lastRecvMs > TIMEOUT_INTERVAL_MS) {
       reason = `socket receive timeout: ${Math.round((now - peer.lastRecvMs) / 1000)}s`;
     } else if (!peer.successfullyConnected) {
-      reason = 'version handshake timeout';
+      // Core names a v2 handshake that never confirmed separately from the version handshake.
+      reason =
+        peer.transportType === 'detecting' ? 'V2 handshake timeout' : 'version handshake timeout';
     }
     if (reason === '') return false;
     this.log.debug('net', `${reason}, disconnecting peer=${peer.id}`);
