@@ -19,6 +19,7 @@ import {
   USER_AGENT,
 } from '@bitcoind-lite/p2p';
 import { RpcServer } from '@bitcoind-lite/rpc';
+import { REST_PREFIX, RestDispatcher } from '@bitcoind-lite/rpc/rest';
 import {
   registerBlockTemplateCommands,
   registerBlockFilterCommands,
@@ -106,6 +107,10 @@ export class Node {
       warmup: 'Loading block index…',
       logPath: `${netDir.description}/debug.log`,
     });
+    // Core's -rest: the unauthenticated REST interface on the RPC listener, answering 503 while
+    // warming up; it gets the node's components below.
+    const rest = argBool(args, 'rest', false) ? new RestDispatcher(rpc.table) : undefined;
+    if (rest !== undefined) rpc.registerHttpHandler(REST_PREFIX, rest.handle);
     await rpc.start();
     logger.info(`Bound to ${caps.rpc.address} (rpc)`);
 
@@ -244,6 +249,7 @@ export class Node {
       userAgent,
       protocolVersion: PROTOCOL_VERSION,
     };
+    rest?.attach(ctx);
     registerBlockchainCommands(rpc.table, ctx);
     registerChainstateCommands(rpc.table, ctx);
     registerMiningCommands(rpc.table, ctx);

@@ -6,3 +6,4 @@ export * from './json-rpc.js';
 export * from './protocol.js';
 export * from './registry.js';
 export * from './rpc-server.js';
+export * from './http-handler.js';

@@ -3,7 +3,8 @@
  * persistent connections on a passed Listener, Node's HTTP parser fed with each accepted stream
  * (the server never binds or listens itself).
  *
- * Per request, in Core's order: unknown HTTP method -> 405; path other than `/` or
+ * Per request, in Core's order: unknown HTTP method -> 405; path other than `/`, a registered
+ * handler's prefix (registerHttpHandler: REST) or
  * `/wallet/<name>` -> 404; body over MAX_SIZE -> 413; work queue full -> 503 "Work queue depth
  * exceeded"; then in the handler: not POST -> 405 "JSONRPC server handles only POST requests";
  * no Authorization -> 401; wrong credentials -> 401 after 250 ms (Core's brute-force deterrent);
@@ -20,6 +21,7 @@ import type { Clock, Logger, Listener, ByteStream, Timer } from '@bitcoind-lite/
 import type { Dir } from '@bitcoind-lite/storage';
 import { RpcAuth, type RpcAuthConfig } from './auth.js';
 import { registerControlCommands } from './control.js';
+import type { HttpHandler, HttpHandlerRequest } from './http-handler.js';
 import { JsonRpcProcessor } from './json-rpc.js';
 import {
   HTTP_BAD_METHOD,
@@ -98,6 +100,7 @@ export class RpcServer {
   private stopping = false;
   private started = false;
   private idleWaiters: (() => void)[] = [];
+  private readonly httpHandlers: { prefix: string; handler: HttpHandler }[] = [];
   readonly startMs: number;
 
   constructor(options: RpcServerOptions) {
@@ -149,6 +152,17 @@ export class RpcServer {
 
   register(method: RpcMethod): void {
     this.table.register(method);
+  }
+
+  /**
+   * Core's RegisterHTTPHandler (prefix match, unauthenticated), e.g. the REST interface under
+   * `/rest/`. Paths `/` and `/wallet/...` stay JSON-RPC's.
+   */
+  registerHttpHandler(prefix: string, handler: HttpHandler): void {
+    if (prefix === '/' || prefix.startsWith(WALLET_ENDPOINT_BASE)) {
+      throw new RangeError(`RpcServer: the prefix ${prefix} is JSON-RPC's`);
+    }
+    this.httpHandlers.push({ prefix, handler });
   }
 
   /** Core's SetRPCWarmupStatus (a status) and SetRPCWarmupFinished (undefined). */
@@ -240,7 +254,10 @@ export class RpcServer {
     }
     if (!KNOWN_METHODS.has(method)) return reply(res, HTTP_BAD_METHOD, undefined);
     let wallet: string | undefined;
-    if (uri.startsWith(WALLET_ENDPOINT_BASE)) {
+    const pathHandler = this.httpHandlers.find((h) => uri.startsWith(h.prefix));
+    if (pathHandler !== undefined) {
+      // Handled below, after the body and the work queue, as Core's registered handlers are.
+    } else if (uri.startsWith(WALLET_ENDPOINT_BASE)) {
       wallet = urlDecode(uri.slice(WALLET_ENDPOINT_BASE.length));
     } else if (uri !== '/') {
       return reply(res, HTTP_NOT_FOUND, undefined);
@@ -264,7 +281,15 @@ export class RpcServer {
     }
     await this.acquireWorker();
     try {
-      await this.handleJsonRpc(req, res, body, { uri, peer, wallet });
+      if (pathHandler !== undefined) {
+        await this.runHttpHandler(res, pathHandler.handler, {
+          method,
+          uriPart: uri.slice(pathHandler.prefix.length),
+          body,
+        });
+      } else {
+        await this.handleJsonRpc(req, res, body, { uri, peer, wallet });
+      }
     } finally {
       this.releaseWorker();
     }
@@ -290,6 +315,19 @@ export class RpcServer {
     else if (this.running === 0) {
       for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  private async runHttpHandler(
+    res: ServerResponse,
+    handler: HttpHandler,
+    request: HttpHandlerRequest,
+  ): Promise<void> {
+    const out = await handler(request);
+    if (out.contentType !== '') res.setHeader('Content-Type', out.contentType);
+    const bytes = typeof out.body === 'string' ? Buffer.from(out.body, 'utf8') : out.body;
+    res.setHeader('Content-Length', bytes.length);
+    res.writeHead(out.status);
+    res.end(bytes);
   }
 
   /** Core's HTTPReq_JSONRPC. */
