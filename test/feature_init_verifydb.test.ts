@@ -54,7 +54,9 @@ function copyOfBase(): { dir: string; net: string; manifest: string } {
 /** Where the tip block's bytes sit in blk00000.dat (stored XORed with blocks/xor.dat's key). */
 function tipOffset(net: string): number {
   const key = readFileSync(join(net, 'blocks/xor.dat'));
-  const plain = readFileSync(join(net, 'blocks/blk00000.dat')).map((b, i) => b ^ key[i % 8]!);
+  const plain = Buffer.from(
+    readFileSync(join(net, 'blocks/blk00000.dat')).map((b, i) => b ^ key[i % 8]!),
+  );
   const at = plain.indexOf(tipRaw);
   expect(at).toBeGreaterThan(0);
   return at;
