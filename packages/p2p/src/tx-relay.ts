@@ -10,8 +10,8 @@
  * GETDATA_TX_INTERVAL); invs go out in batches at Poisson-distributed times (average 2 s to
  * outbound, 5 s to inbound peers, from the Random capability), at most 1000 each, skipping
  * transactions under the peer's feefilter; our feefilter goes to each peer about every 10
- * minutes. Every rejected transaction is logged with Core's reject reason and the peer id;
- * only consensus failures are punished (Core's MaybePunishNodeForTx).
+ * minutes. Every rejected transaction is logged with Core's reject reason and the peer id; none
+ * is punished (Core 30 no longer disconnects for consensus-invalid transactions).
  *
  * Simplified: no orphan pool (a transaction with missing inputs is dropped and logged), no
  * per-peer announcement limit of 5000 in flight, and a transaction in the mempool is served to
@@ -145,8 +145,9 @@ export class TxRelay {
       'mempoolrej',
       `${txid} (wtxid=${wtxid}) from peer=${peer.id} was not accepted: ${reason}`,
     );
-    // Core's MaybePunishNodeForTx: only consensus-invalid transactions are the peer's fault.
-    if (r.result === 'consensus') this.ctx.misbehaving(peer, '');
+    // No punishment, not even for consensus-invalid transactions: Core 30 dropped
+    // MaybePunishNodeForTx (bitcoin/bitcoin#33050), as relaying an invalid transaction costs
+    // the peer nothing to fake and disconnecting for it only helps partition attacks.
   }
 
   /** Core's RelayTransaction: queue for every tx-relaying peer that does not know it. */
