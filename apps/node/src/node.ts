@@ -45,6 +45,7 @@ import { testBlockValidity } from './test-block-validity.js';
 import { TxIndex } from './tx-index.js';
 import { checkInitArgs, verifyChainAtStart } from './startup-checks.js';
 import { InitError } from './init-errors.js';
+import { applyChainParamArgs } from './chain-params-args.js';
 import { BlockFilterIndex } from './block-filter-index.js';
 import { chainstateGrantDirs } from './chainstate-grants.js';
 import type { Mempool } from '@bitcoind-lite/mempool';
@@ -77,7 +78,7 @@ export class Node {
 
   static async start(caps: Capabilities): Promise<Node> {
     if (caps === undefined) throw new TypeError('Node.start: capabilities are required');
-    const params = getChainParams(consensusNetwork(caps.network));
+    const params = applyChainParamArgs(getChainParams(consensusNetwork(caps.network)), caps.args);
     const args = caps.args;
     checkInitArgs(args);
     const logger = new Logger(caps.logSink, caps.clock, argList(args, 'debug'));

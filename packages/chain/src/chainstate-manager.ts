@@ -52,6 +52,8 @@ import {
 export const DEFAULT_DBCACHE_MIB = 450;
 /** How long the coins may stay unflushed (Core writes about hourly; we are more eager). */
 const COINS_FLUSH_INTERVAL_MS = 60_000;
+/** Core's MIN_BLOCKS_TO_KEEP: an unrequested block further past the tip is not stored. */
+const MIN_BLOCKS_TO_KEEP = 288;
 /** Core's DEFAULT_MAX_TIP_AGE: a tip older than a day means initial block download. */
 const MAX_TIP_AGE_S = 24 * 60 * 60;
 
@@ -268,8 +270,14 @@ export class ChainstateManager {
     });
   }
 
-  /** Core's AcceptBlockHeader. */
-  private acceptBlockHeader(header: BlockHeader): { state: ValidationState; idx?: BlockIndex } {
+  /**
+   * Core's AcceptBlockHeader. `minPowChecked: false` (a block from a peer whose chain work the
+   * caller could not vouch for) keeps a new header out of the index (Core's anti-DoS rule).
+   */
+  private acceptBlockHeader(
+    header: BlockHeader,
+    minPowChecked = true,
+  ): { state: ValidationState; idx?: BlockIndex } {
     const existing = this.blockman.lookup(header.hash());
     if (existing !== undefined) {
       if (existing.isFailed()) {
@@ -291,6 +299,13 @@ export class ChainstateManager {
 
     const cs = contextualCheckBlockHeader(header, prev, nowSecondsOf(this.clock), this.params);
     if (!cs.valid) return { state: cs };
+    if (!minPowChecked) {
+      this.logger.debug(
+        'validation',
+        `AcceptBlockHeader: not adding new block header ${header.hashHex()}, missing anti-dos proof-of-work validation`,
+      );
+      return { state: invalidState('headers-low-work', 'too-little-chainwork') };
+    }
 
     const idx = this.blockman.addHeader(header, prev);
     if (idx.chainWork > this.bestHeaderIdx.chainWork) this.bestHeaderIdx = idx;
@@ -306,7 +321,7 @@ export class ChainstateManager {
    */
   async processNewBlock(
     block: Block,
-    opts: { forceProcessing?: boolean; syncIndex?: boolean } = {},
+    opts: { forceProcessing?: boolean; syncIndex?: boolean; minPowChecked?: boolean } = {},
   ): Promise<{ state: ValidationState; isNew: boolean; index?: BlockIndex }> {
     return this.exclusive(async () => {
       // Context-free checks first; a failure here is not recorded against the hash, since the
@@ -320,7 +335,11 @@ export class ChainstateManager {
         return { state: cs, isNew: false };
       }
 
-      const acc = await this.acceptBlock(block, opts.forceProcessing ?? true);
+      const acc = await this.acceptBlock(
+        block,
+        opts.forceProcessing ?? true,
+        opts.minPowChecked ?? true,
+      );
       if (!acc.state.valid || acc.idx === undefined) {
         this.logger.debug(
           'validation',
@@ -348,14 +367,24 @@ export class ChainstateManager {
   private async acceptBlock(
     block: Block,
     requested: boolean,
+    minPowChecked: boolean,
   ): Promise<{ state: ValidationState; idx?: BlockIndex; isNew: boolean }> {
-    const h = this.acceptBlockHeader(block.header);
+    const h = this.acceptBlockHeader(block.header, minPowChecked);
     if (!h.state.valid || h.idx === undefined) return { state: h.state, isNew: false };
     const idx = h.idx;
 
     if ((idx.status & BLOCK_HAVE_DATA) !== 0) return { state: validState(), idx, isNew: false };
     const tip = this.activeChain.tipOrUndefined();
-    if (!requested && tip !== undefined && idx.chainWork < tip.chainWork) {
+    // Core's rules for a block nobody asked for: not a previously pruned one, not on a chain with
+    // less work than our tip, not more than MIN_BLOCKS_TO_KEEP (288) past the tip, and not below
+    // the minimum chain work.
+    if (
+      !requested &&
+      (idx.nTx !== 0 ||
+        (tip !== undefined && idx.chainWork < tip.chainWork) ||
+        idx.height > this.activeChain.height() + MIN_BLOCKS_TO_KEEP ||
+        idx.chainWork < this.params.minimumChainWork)
+    ) {
       return { state: validState(), idx, isNew: false };
     }
 

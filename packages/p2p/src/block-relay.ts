@@ -3,7 +3,7 @@
  * for blocks, the block message, UpdatedBlockTip and the BIP130 headers-or-inv announcement in
  * SendMessages).
  */
-import type { Block, BlockHeader } from '@bitcoind-lite/consensus';
+import { workFromBits, type Block, type BlockHeader } from '@bitcoind-lite/consensus';
 import { sameBlock } from './block-download.js';
 import { isBlockMutated } from './block-mutation.js';
 import { stateToString, type P2PBlockIndex } from './chain-view.js';
@@ -95,14 +95,31 @@ export class BlockRelay {
       this.ctx.misbehaving(peer, 'mutated block');
       return;
     }
+    // Core's anti-DoS rule: a block's header enters the index only if the work it claims on top
+    // of a known parent reaches GetAntiDoSWorkThreshold.
+    const minPowChecked =
+      prev !== undefined &&
+      prev.chainWork + workFromBits(block.header.bits) >= this.antiDosWorkThreshold();
     const { state, isNew } = await this.ctx.withChain(() =>
-      this.ctx.chain.processNewBlock(block, { forceProcessing: requested }),
+      this.ctx.chain.processNewBlock(block, { forceProcessing: requested, minPowChecked }),
     );
     if (!state.valid) {
       this.misbehaviour.maybePunishNodeForBlock(peer, state, stateToString(state));
       return;
     }
     if (isNew) peer.lastBlockTimeSec = Math.floor(this.ctx.clock.nowMs() / 1000);
+  }
+
+  /**
+   * Core's GetAntiDoSWorkThreshold: the tip's work less 144 blocks' worth (forks near the tip
+   * are fine), but never below the minimum chain work.
+   */
+  private antiDosWorkThreshold(): bigint {
+    const tip = this.ctx.chain.activeChain.tip();
+    const buffer = 144n * workFromBits(tip.header.bits);
+    const nearTip = tip.chainWork - (buffer < tip.chainWork ? buffer : tip.chainWork);
+    const minimum = this.ctx.chain.params?.minimumChainWork ?? 0n;
+    return nearTip > minimum ? nearTip : minimum;
   }
 
   updatedBlockTip(tip: P2PBlockIndex, fork: P2PBlockIndex | undefined, ibd: boolean): void {

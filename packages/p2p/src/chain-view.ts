@@ -69,7 +69,8 @@ export interface P2PChain {
   ): Promise<{ state: P2PValidationState; last?: P2PBlockIndex }>;
   processNewBlock(
     block: Block,
-    opts?: { forceProcessing?: boolean },
+    /** minPowChecked: false keeps a new header out of the index (Core's anti-DoS check). */
+    opts?: { forceProcessing?: boolean; minPowChecked?: boolean },
   ): Promise<{ state: P2PValidationState; isNew: boolean; index?: P2PBlockIndex }>;
   readBlock(idx: P2PBlockIndex): Promise<Block>;
   readRawBlock(idx: P2PBlockIndex): Promise<Uint8Array>;
