@@ -19,6 +19,8 @@ import {
   type Network,
   type SocketGrant,
   type SourceLocation,
+  type ZmqGrants,
+  type ZmqTopic,
 } from '@bitcoind-lite/manifest';
 import { directConnector, socks5Connector } from '@bitcoind-lite/p2p/host';
 import { NO_OUTBOUND, type Connector } from '@bitcoind-lite/p2p';
@@ -48,6 +50,8 @@ export interface Capabilities {
   readonly blocksdir?: Dir;
   /** `chainstatedir` grant (not a Core option); absent: the UTXO set stays in the datadir. */
   readonly chainstatedir?: Dir;
+  /** `zmq` grant: a listening socket per notification topic (topics on one address share it). */
+  readonly zmq?: ZmqListeners;
   readonly args: Manifest['args'];
   readonly confine: Confine;
   /** Closes the listeners, the loadblock files and debug.log. */
@@ -103,6 +107,42 @@ async function makeListener(key: string, grant: SocketGrant): Promise<Listener> 
         : 'an inherited, bound TCP socket at that descriptor';
     return fail(grant.at, e instanceof Error ? e.message : String(e), expected, e);
   }
+}
+
+export type ZmqListeners = Readonly<Partial<Record<ZmqTopic, Listener>>>;
+
+/**
+ * The key two `zmq` topics share a socket under: the same bind address, or the same fd. Port 0
+ * asks for a fresh ephemeral port each time, so it is never shared.
+ */
+export function zmqSocketKey(grant: SocketGrant, topic: string): string {
+  if (grant.kind === 'fd') return `fd:${grant.fd}`;
+  const { host, port } = grant.bind;
+  return port === 0 ? `${host}:0/${topic}` : `${host}:${port}`;
+}
+
+/**
+ * One Listener per distinct `zmq` socket grant, in manifest order; topics naming the same
+ * address get the same Listener (Core binds an address once and reuses it for other topics).
+ */
+export async function makeZmqListeners<L>(
+  grants: ZmqGrants,
+  make: (key: string, grant: SocketGrant) => Promise<L>,
+  onMade: (listener: L) => void,
+): Promise<Partial<Record<ZmqTopic, L>>> {
+  const byKey = new Map<string, L>();
+  const out: Partial<Record<ZmqTopic, L>> = {};
+  for (const [topic, grant] of Object.entries(grants) as [ZmqTopic, SocketGrant][]) {
+    const key = zmqSocketKey(grant, topic);
+    let listener = byKey.get(key);
+    if (listener === undefined) {
+      listener = await make(`zmq.${topic}`, grant);
+      byKey.set(key, listener);
+      onMade(listener);
+    }
+    out[topic] = listener;
+  }
+  return out;
 }
 
 function makeConnector(manifest: Manifest): Connector {
@@ -163,6 +203,9 @@ export async function makeCapabilities(manifest: Manifest): Promise<Capabilities
       closers.push(() => listener.close());
       p2p = listener;
     }
+    const zmq = manifest.zmq
+      ? await makeZmqListeners(manifest.zmq, makeListener, (l) => closers.push(() => l.close()))
+      : undefined;
 
     // Every check passed: only now is anything created on disk.
     const openDir = async (key: string, grant: { path: string; at: SourceLocation }) => {
@@ -222,6 +265,7 @@ export async function makeCapabilities(manifest: Manifest): Promise<Capabilities
       ...(wallets && { wallets }),
       ...(blocksdir && { blocksdir }),
       ...(chainstatedir && { chainstatedir }),
+      ...(zmq && { zmq }),
     };
     return capabilities;
   } catch (e) {

@@ -51,6 +51,7 @@ import { chainstateGrantDirs } from './chainstate-grants.js';
 import type { Mempool } from '@bitcoind-lite/mempool';
 import type { WalletManager } from '@bitcoind-lite/wallet';
 import { startWallets } from './wallet-setup.js';
+import { startZmq, type ZmqSetup } from './zmq-setup.js';
 
 export const CLIENT_VERSION = 'v0.1.0';
 
@@ -59,6 +60,8 @@ export class Node {
   private resolveStopped!: () => void;
   /** Resolves once the node has fully stopped (after `stop` RPC or a signal). */
   readonly stopped: Promise<void>;
+  /** ZMQ notifications, when the manifest grants `zmq` sockets. */
+  private zmq: ZmqSetup | undefined;
 
   private constructor(
     readonly caps: Capabilities,
@@ -181,6 +184,8 @@ export class Node {
       dir: netDir,
     });
     const mempool = node.mempool.mempool;
+    // Core's -zmqpub* as grants: notifications on the manifest's `zmq` sockets, before P2P.
+    node.zmq = startZmq({ caps, chainman, mempool, logger });
 
     const listen = argBool(args, 'listen', true) && caps.p2p !== undefined;
     const connect = argList(args, 'connect').filter((c) => c !== '0');
@@ -249,6 +254,7 @@ export class Node {
       })),
       userAgent,
       protocolVersion: PROTOCOL_VERSION,
+      ...(node.zmq !== undefined && { zmq: node.zmq.zmq }),
     };
     rest?.attach(ctx);
     registerBlockchainCommands(rpc.table, ctx);
@@ -295,6 +301,7 @@ export class Node {
       try {
         await this.peers?.stop();
         await this.rpc.stop();
+        await this.zmq?.stop();
         // Core's Shutdown: DumpMempool (with -persistmempool) before the chainstate closes.
         if (this.mempool !== undefined) {
           this.mempool.unsubscribe();

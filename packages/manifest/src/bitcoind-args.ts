@@ -123,6 +123,12 @@ export const BITCOIND_ARGS: Readonly<Record<string, ArgKind>> = {
   walletrbf: 'flag',
   walletbroadcast: 'flag',
   avoidpartialspends: 'flag',
+  // ZMQ send high-water marks (the sockets come from the `zmq` grant).
+  zmqpubhashblockhwm: 'int',
+  zmqpubhashtxhwm: 'int',
+  zmqpubrawblockhwm: 'int',
+  zmqpubrawtxhwm: 'int',
+  zmqpubsequencehwm: 'int',
   // Regtest knobs.
   vbparams: 'list',
   test: 'list',
@@ -159,4 +165,9 @@ export const REFUSED_ARGS: Readonly<Record<string, string>> = {
   testnet: 'the chain comes from the `network` key',
   signet: 'the chain comes from the `network` key',
   mocktime: 'a fixed start time comes from the `clock: !mock {time}` key',
+  zmqpubhashblock: 'the socket comes from the `zmq: {hashblock: !socket {bind: IP:PORT}}` grant',
+  zmqpubhashtx: 'the socket comes from the `zmq: {hashtx: !socket {bind: IP:PORT}}` grant',
+  zmqpubrawblock: 'the socket comes from the `zmq: {rawblock: !socket {bind: IP:PORT}}` grant',
+  zmqpubrawtx: 'the socket comes from the `zmq: {rawtx: !socket {bind: IP:PORT}}` grant',
+  zmqpubsequence: 'the socket comes from the `zmq: {sequence: !socket {bind: IP:PORT}}` grant',
 };

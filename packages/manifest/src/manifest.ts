@@ -66,6 +66,13 @@ export interface ClockGrant extends Grant {
 
 export type Confine = 'required' | 'best-effort' | 'off';
 
+/** The `zmq:` map's keys: Core's -zmqpub<topic> options without the prefix. */
+export const ZMQ_TOPICS = ['hashblock', 'hashtx', 'rawblock', 'rawtx', 'sequence'] as const;
+export type ZmqTopic = (typeof ZMQ_TOPICS)[number];
+
+/** `zmq: {hashblock: !socket {...}, ...}`: a listening socket per notification topic. */
+export type ZmqGrants = Readonly<Partial<Record<ZmqTopic, SocketGrant>>>;
+
 export interface Manifest {
   /** The manifest file name as given to the parser, for messages. */
   readonly fileName: string;
@@ -94,6 +101,11 @@ export interface Manifest {
    * of the datadir's (e.g. the chainstate on an SSD, the block files on a large disk).
    */
   readonly chainstatedir?: DirGrant;
+  /**
+   * Core's -zmqpub<topic>=tcp://ADDR as grants: each topic publishes on the socket given (the
+   * same bind address for several topics is bound once and shared, as Core reuses the socket).
+   */
+  readonly zmq?: ZmqGrants;
   readonly args: Readonly<Record<string, ArgValue>>;
   /** Where each `args` entry is, for later messages about its value. */
   readonly argsAt: Readonly<Record<string, SourceLocation>>;

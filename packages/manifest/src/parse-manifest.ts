@@ -36,6 +36,8 @@ import {
   type Network,
   type OutboundGrant,
   type SocketGrant,
+  type ZmqGrants,
+  ZMQ_TOPICS,
 } from './manifest.js';
 
 /** The CloudABI `cloudabi-run` tag prefix (`%TAG ! tag:nuxi.nl,2015:cloudabi/`). */
@@ -57,6 +59,7 @@ const TOP_KEYS = [
   'wallets',
   'blocksdir',
   'chainstatedir',
+  'zmq',
   'args',
   'confine',
 ] as const;
@@ -321,6 +324,24 @@ class Walker {
     return { at: keyAt, kind: 'fd', fd: this.integer(fd!.value, `${key}.fd`, fd!.at, 3, 65535) };
   }
 
+  /** `zmq: {hashblock: !socket {...}, rawtx: ..., ...}`: at least one topic. */
+  zmq(node: unknown, keyAt: SourceLocation): ZmqGrants {
+    const expected = `a map of ${ZMQ_TOPICS.join(', ')} to !socket {bind: IP:PORT} or {fd: N}`;
+    this.noAlias(node, 'zmq', keyAt);
+    if (!this.isPlain(node)) this.fail(keyAt, `zmq: unexpected tag ${this.tagOf(node)}`, expected);
+    const f = this.fields(node, 'zmq', keyAt, ZMQ_TOPICS, expected);
+    if (f.size === 0) this.fail(keyAt, 'zmq: no topic', expected);
+    const out: Partial<Record<(typeof ZMQ_TOPICS)[number], SocketGrant>> = {};
+    for (const [topic, entry] of f) {
+      out[topic as (typeof ZMQ_TOPICS)[number]] = this.socket(
+        entry.value,
+        `zmq.${topic}`,
+        entry.at,
+      );
+    }
+    return out;
+  }
+
   outbound(node: unknown, keyAt: SourceLocation): OutboundGrant {
     const expected = '!direct, !direct {allow: [HOST:PORT, ...]} or !socks5 {proxy: IP:PORT}';
     const tag = this.requireTag(node, 'outbound', keyAt, ['!direct', '!socks5'], expected);
@@ -573,6 +594,7 @@ export function parseManifest(sourceText: string, fileName: string, baseDir: str
     wallets: opt('wallets', (v, at) => w.dir(v, 'wallets', at)),
     blocksdir: opt('blocksdir', (v, at) => w.dir(v, 'blocksdir', at)),
     chainstatedir: opt('chainstatedir', (v, at) => w.dir(v, 'chainstatedir', at)),
+    zmq: opt('zmq', (v, at) => w.zmq(v, at)),
     confineAt: confineEntry?.at,
   };
   for (const [k, v] of Object.entries(optional)) {

@@ -47,6 +47,19 @@ async function childCapabilities(manifest: Manifest, start: StartMessage): Promi
     closers.push(() => rpc.close());
     const p2p = start.p2p ? await inheritedListener('p2p', start.p2p) : undefined;
     if (p2p) closers.push(() => p2p.close());
+    // Topics on one inherited descriptor share one Listener, as makeCapabilities does.
+    const zmqByFd = new Map<number, Listener>();
+    let zmq: Partial<Record<string, Listener>> | undefined;
+    for (const [topic, from] of Object.entries(start.zmq ?? {})) {
+      let listener = zmqByFd.get(from.fd);
+      if (listener === undefined) {
+        const made = await inheritedListener(`zmq.${topic}`, from);
+        closers.push(() => made.close());
+        zmqByFd.set(from.fd, made);
+        listener = made;
+      }
+      (zmq ??= {})[topic] = listener;
+    }
 
     const datadir = await openDirCapability(manifest.datadir.path, { create: true });
     const wallets = manifest.wallets
@@ -98,6 +111,7 @@ async function childCapabilities(manifest: Manifest, start: StartMessage): Promi
       ...(wallets && { wallets }),
       ...(blocksdir && { blocksdir }),
       ...(chainstatedir && { chainstatedir }),
+      ...(zmq && { zmq }),
     };
   } catch (e) {
     await close();

@@ -22,6 +22,10 @@ export interface StartMessage {
   baseDir: string;
   rpc: InheritedListener;
   p2p?: InheritedListener;
+  /** `zmq` topics' sockets (topics sharing an address share the descriptor). */
+  zmq?: Partial<
+    Record<'hashblock' | 'hashtx' | 'rawblock' | 'rawtx' | 'sequence', InheritedListener>
+  >;
   /** For the start-up log line: which layers confine the child. */
   layers: string[];
 }

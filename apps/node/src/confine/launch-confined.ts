@@ -10,7 +10,7 @@
  * 2. Node's permission model with the same paths, no child processes, no workers.
  *
  * The listening sockets and the console cross as inherited descriptors (stdio slots 4 and 5 for
- * rpc and p2p; slot 3 is the IPC channel), outbound connections through the OutboundBroker.
+ * rpc and p2p, then one per distinct `zmq` socket; slot 3 is the IPC channel), outbound connections through the OutboundBroker.
  * Without namespaces, `required` refuses to start and `best-effort` says so and runs layer 2 only.
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +24,7 @@ import { directConnector, socks5Connector } from '@bitcoind-lite/p2p/host';
 import { NO_OUTBOUND, type Connector } from '@bitcoind-lite/p2p';
 import { fdLogSink, systemClock } from '@bitcoind-lite/runtime/host';
 import { Logger } from '@bitcoind-lite/runtime';
-import { checkDirPath } from '../capabilities.js';
+import { checkDirPath, makeZmqListeners } from '../capabilities.js';
 import type { InheritedListener, StartMessage } from './ipc-messages.js';
 import { OutboundBroker } from './outbound-broker.js';
 import { noBindFilter } from './seccomp-no-bind.js';
@@ -161,6 +161,14 @@ export async function runConfined(
     sockets.push(rpc);
     const p2p = manifest.p2p ? await bindGrant('p2p', manifest.p2p) : undefined;
     if (p2p) sockets.push(p2p);
+    // Each distinct zmq socket takes the next slot after rpc (4) and p2p (5, when present).
+    const slotOf = new Map<BoundSocket, number>();
+    const zmq = manifest.zmq
+      ? await makeZmqListeners(manifest.zmq, bindGrant, (s) => {
+          slotOf.set(s, 4 + sockets.length);
+          sockets.push(s);
+        })
+      : undefined;
     for (const dir of grants.writableDirs) await mkdir(dir, { recursive: true });
     const inherited = (s: BoundSocket, fd: number): InheritedListener => ({
       fd,
@@ -180,6 +188,11 @@ export async function runConfined(
       baseDir,
       rpc: inherited(rpc, 4),
       ...(p2p && { p2p: inherited(p2p, 5) }),
+      ...(zmq && {
+        zmq: Object.fromEntries(
+          Object.entries(zmq).map(([topic, s]) => [topic, inherited(s, slotOf.get(s)!)]),
+        ),
+      }),
       layers,
     };
   } catch (e) {

@@ -175,6 +175,11 @@ export interface RpcTxIndex {
   findBlock(txid: Uint8Array): Promise<Uint8Array | undefined>;
 }
 
+/** The ZMQ notifications (getzmqnotifications), when the manifest grants `zmq` sockets. */
+export interface RpcZmqNotifications {
+  activeNotifiers(): readonly { type: string; address: string; hwm: number }[];
+}
+
 export interface NodeContext {
   readonly params: ChainParams;
   readonly chainman: RpcChainstate;
@@ -197,4 +202,6 @@ export interface NodeContext {
   readonly testBlockValidity?: (block: Block) => Promise<RpcValidationState>;
   /** The optional indexes running (getindexinfo). */
   readonly indexes?: readonly RpcIndexSummary[];
+  /** Core's active ZMQ notifiers (getzmqnotifications). */
+  readonly zmq?: RpcZmqNotifications;
 }

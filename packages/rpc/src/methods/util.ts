@@ -1,7 +1,7 @@
 /**
  * Core's "util" RPCs that need no wallet (rpc/util.cpp, rpc/node.cpp): validateaddress,
  * getindexinfo, and the hidden test helpers echo / echojson; getzmqnotifications (rpc "zmq")
- * answers [] because this node publishes no ZMQ notifications.
+ * lists the notifiers of the manifest's `zmq` grant (type, address, hwm), [] without one.
  */
 import { decodeAddress, encodeAddress, toHex } from '@bitcoind-lite/consensus';
 import { RPC_MISC_ERROR, RpcError } from '../protocol.js';
@@ -118,6 +118,11 @@ export function registerUtilCommands(table: RpcTable, ctx: NodeContext): void {
     params: [],
     description: 'Returns information about the active ZeroMQ notifications.',
     examples: exampleCli('getzmqnotifications', '') + exampleRpc('getzmqnotifications', ''),
-    handler: () => [],
+    handler: () =>
+      (ctx.zmq?.activeNotifiers() ?? []).map((n) => ({
+        type: n.type,
+        address: n.address,
+        hwm: n.hwm,
+      })),
   });
 }

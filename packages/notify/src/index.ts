@@ -1,0 +1,3 @@
+export * from './zmq-notification-interface.js';
+export * from './zmtp-frames.js';
+export * from './zmtp-publisher.js';
