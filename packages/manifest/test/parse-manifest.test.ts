@@ -156,7 +156,7 @@ describe('a bad manifest is one ManifestError at FILE:LINE:COL', () => {
       'unknown key',
       [...GOOD, 'wallet: !dir {path: w}'],
       'node.yaml:10:1: unknown key "wallet"; expected one of network, datadir, console, rpc, p2p, ' +
-        'outbound, entropy, clock, loadblock, wallets, blocksdir, chainstatedir, args, confine',
+        'outbound, entropy, clock, loadblock, wallets, blocksdir, chainstatedir, zmq, args, confine',
     ],
     [
       'unknown key inside a grant',
