@@ -46,6 +46,7 @@ import { TxIndex } from './tx-index.js';
 import { checkInitArgs, verifyChainAtStart } from './startup-checks.js';
 import { InitError } from './init-errors.js';
 import { applyChainParamArgs } from './chain-params-args.js';
+import { whitelistFromArgs } from './p2p-permission-args.js';
 import { BlockFilterIndex } from './block-filter-index.js';
 import { chainstateGrantDirs } from './chainstate-grants.js';
 import type { Mempool } from '@bitcoind-lite/mempool';
@@ -217,6 +218,7 @@ export class Node {
       // peers.dat and banlist.json live in the network folder, as Core keeps them.
       datadir: netDir,
       maxConnections: argNumber(args, 'maxconnections', 125),
+      whitelist: whitelistFromArgs(args),
       seednodes: argList(args, 'seednode'),
       onlynet: argList(args, 'onlynet'),
       // Core: -connect turns off automatic outbound and DNS seeding; -dnsseed=0 only the latter.

@@ -13,18 +13,35 @@ import {
 } from '@bitcoind-lite/consensus';
 import { checkWitnessMalleation } from '@bitcoind-lite/chain';
 
-/** Core's IsBlockMutated; `checkWitnessRoot` is whether segwit is active for the block. */
-export function isBlockMutated(block: Block, checkWitnessRoot: boolean): boolean {
+/**
+ * Core's IsBlockMutated; `checkWitnessRoot` is whether segwit is active for the block. `log`
+ * gets Core's "Block mutated: <reject reason>, <debug message>" line (its validation category).
+ */
+export function isBlockMutated(
+  block: Block,
+  checkWitnessRoot: boolean,
+  log: (line: string) => void = () => undefined,
+): boolean {
   // Core's CheckMerkleRoot: a different root, or a tree with repeated adjacent hashes.
   const { root, mutated } = computeMerkleRoot(block.txs.map((t) => t.txid()));
-  if (mutated || !Buffer.from(root).equals(Buffer.from(block.header.merkleRoot))) return true;
+  if (!Buffer.from(root).equals(Buffer.from(block.header.merkleRoot))) {
+    log('Block mutated: bad-txnmrklroot, hashMerkleRoot mismatch');
+    return true;
+  }
+  if (mutated) {
+    log('Block mutated: bad-txns-duplicate, duplicate transaction');
+    return true;
+  }
   const first = block.txs[0];
   if (first === undefined || !first.isCoinbase()) {
     // Without a coinbase the block is invalid anyway; a 64-byte transaction could be an inner
     // merkle node in disguise, so Core calls that shape mutated.
     return block.txs.some((t) => t.serialize(false).length === 64);
   }
-  return !checkWitnessMalleation(block, checkWitnessRoot).valid;
+  const w = checkWitnessMalleation(block, checkWitnessRoot);
+  if (w.valid) return false;
+  log(`Block mutated: ${w.rejectReason ?? ''}${w.debugMessage ? `, ${w.debugMessage}` : ''}`);
+  return true;
 }
 
 /**

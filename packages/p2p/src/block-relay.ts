@@ -90,7 +90,11 @@ export class BlockRelay {
     // punished and the block never reaches validation, so the real block (same hash) is not
     // marked invalid.
     const prev = this.ctx.chain.lookup(block.header.prevBlock);
-    if (prev !== undefined && isBlockMutated(block, prev.height + 1 >= this.segwitHeight)) {
+    const logMutated = (line: string) => this.ctx.log.debug('validation', line);
+    if (
+      prev !== undefined &&
+      isBlockMutated(block, prev.height + 1 >= this.segwitHeight, logMutated)
+    ) {
       this.ctx.log.debug('net', `Received mutated block from peer=${peer.id}`);
       this.ctx.misbehaving(peer, 'mutated block');
       return;

@@ -20,6 +20,7 @@ import {
   type InvItem,
 } from './messages/index.js';
 import type { Misbehaviour } from './misbehaviour.js';
+import { hasPermission, PF_DOWNLOAD } from './net-permissions.js';
 import { hexOf, isZero, sameHash, type NetContext } from './net-context.js';
 import type { Peer } from './peer.js';
 import {
@@ -122,7 +123,10 @@ export class HeadersSync {
     // chain work (never on regtest) is withheld, with an empty answer so the peer does not
     // wait on us.
     const minimumChainWork = this.ctx.chain.params?.minimumChainWork ?? 0n;
-    if (this.ctx.chain.activeChain.tip().chainWork < minimumChainWork) {
+    if (
+      this.ctx.chain.activeChain.tip().chainWork < minimumChainWork &&
+      !hasPermission(peer.permissions, PF_DOWNLOAD)
+    ) {
       this.ctx.log.debug(
         'net',
         `Ignoring getheaders from peer=${peer.id} because active chain has too little work; sending empty response`,

@@ -29,3 +29,4 @@ export * from './tx-relay.js';
 export * from './dns-seeds.js';
 export * from './bip324/index.js';
 export * from './block-mutation.js';
+export * from './net-permissions.js';

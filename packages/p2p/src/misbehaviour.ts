@@ -2,6 +2,7 @@
  * Misbehaviour (Core's Misbehaving, MaybePunishNodeForBlock, MaybeDiscourageAndDisconnect):
  * which failures are a peer's fault, and what happens to a peer found at fault.
  */
+import { hasPermission, PF_NOBAN } from './net-permissions.js';
 import { stateToString, type P2PValidationState } from './chain-view.js';
 import type { BanMan } from './ban-man.js';
 import type { NetContext } from './net-context.js';
@@ -49,6 +50,10 @@ export class Misbehaviour {
   maybeDiscourageAndDisconnect(peer: Peer): boolean {
     if (!peer.shouldDiscourage) return false;
     peer.shouldDiscourage = false;
+    if (hasPermission(peer.permissions, PF_NOBAN)) {
+      this.ctx.log.info(`Warning: not punishing noban peer ${peer.id}!`);
+      return false;
+    }
     if (peer.isManual) {
       this.ctx.log.debug('net', `Warning: not punishing manually connected peer ${peer.id}!`);
       return false;

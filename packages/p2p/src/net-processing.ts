@@ -29,6 +29,7 @@ import { HeadersSync, powLimitForMagic } from './headers-sync.js';
 import { decodeMessage, encodeMessage, sanitizeString, type NetMessage } from './messages/index.js';
 import type { P2PMempool } from './mempool-view.js';
 import { Misbehaviour } from './misbehaviour.js';
+import { whitelistedPermissions, type WhitelistEntry } from './net-permissions.js';
 import type { NetContext } from './net-context.js';
 import type { P2PDir } from './p2p-dir.js';
 import { loadPeersDat, savePeersDat } from './peers-dat.js';
@@ -72,6 +73,8 @@ export interface PeerManagerOptions {
   mempool?: P2PMempool | undefined;
   /** Core's -maxconnections. */
   maxConnections?: number | undefined;
+  /** Core's -whitelist entries (net-permissions.ts parseWhitelist). */
+  whitelist?: readonly WhitelistEntry[] | undefined;
   /** Core's -seednode. */
   seednodes?: string[] | undefined;
   /** DNS seed names (Core's chainparams vSeeds), used when -dnsseed and the addrman is empty. */
@@ -131,6 +134,7 @@ export class PeerManager implements ConnmanEvents, NetContext {
   private readonly headersTimeoutBaseMs: number;
   private readonly tickMs: number;
   private readonly stallingTimeoutMs: number;
+  private readonly whitelist: readonly WhitelistEntry[];
 
   constructor(o: PeerManagerOptions) {
     for (const k of ['chain', 'magic', 'connector', 'clock', 'random', 'logger'] as const) {
@@ -143,6 +147,7 @@ export class PeerManager implements ConnmanEvents, NetContext {
     this.connectTimeoutMs = o.peerConnectTimeoutMs ?? DEFAULT_PEER_CONNECT_TIMEOUT_MS;
     this.tickMs = o.tickMs ?? 500;
     this.stallingTimeoutMs = o.stallingTimeoutMs ?? 2000;
+    this.whitelist = o.whitelist ?? [];
     this.download = new BlockDownload(o.chain, o.logger, o.clock);
     this.datadir = o.datadir;
     this.magic = o.magic;
@@ -274,6 +279,7 @@ export class PeerManager implements ConnmanEvents, NetContext {
   // ---------------------------------------------------------------- connection events
 
   onPeerConnected(peer: Peer): void {
+    peer.permissions = whitelistedPermissions(this.whitelist, peer.endpoints.service, peer.inbound);
     if (!peer.inbound) this.handshake.pushVersion(peer);
   }
 

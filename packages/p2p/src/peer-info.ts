@@ -1,5 +1,6 @@
 /** getpeerinfo's object for one peer, with Bitcoin Core's field names and units. */
 import { networkClass } from './messages/net-address.js';
+import { permissionNames } from './net-permissions.js';
 import type { Peer } from './peer.js';
 import { serviceNames, servicesHex } from './protocol.js';
 
@@ -102,7 +103,7 @@ export function buildPeerInfo(p: Peer, inflight: number[], nowMs?: number): Peer
     addr_relay_enabled: p.connectionType !== 'block-relay-only',
     addr_processed: p.addrProcessed,
     addr_rate_limited: p.addrRateLimited,
-    permissions: [],
+    permissions: permissionNames(p.permissions),
     minfeefilter: Number(p.feeFilterSatPerKvB) / 1e8,
     bytessent_per_msg: sortedRecord(p.bytesSentPerMsg),
     bytesrecv_per_msg: sortedRecord(p.bytesRecvPerMsg),

@@ -47,6 +47,8 @@ export class Peer {
   readonly bytesRecvPerMsg = new Map<string, number>();
   disconnecting = false;
   disconnectReason = '';
+  /** Core's NetPermissionFlags from -whitelist (net-permissions.ts). */
+  permissions = 0;
 
   // --- handshake ---
   /** The nonce we sent in our version, to detect connecting to ourselves. */
