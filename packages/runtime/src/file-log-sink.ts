@@ -22,6 +22,8 @@ export class FileLogSink implements LogSink {
   private position = 0;
   private failure: unknown;
   private closed = false;
+  /** Lines waiting for the next write (see `write`). */
+  private pending: string[] = [];
 
   constructor(private readonly file: AppendableFile) {
     if (file === undefined) throw new TypeError('FileLogSink: file is required');
@@ -37,8 +39,16 @@ export class FileLogSink implements LogSink {
 
   write(line: string): void {
     if (this.closed || this.failure !== undefined) return;
-    const data = new TextEncoder().encode(line);
+    // Lines logged while a write is in flight go out together in the next one, so a burst of
+    // lines costs a few writes rather than one each and the file keeps up with the node (tools
+    // that read debug.log right after an RPC or P2P reply, as Core's test framework does, see
+    // what was logged before it).
+    const queued = this.pending.length > 0;
+    this.pending.push(line);
+    if (queued) return;
     this.tail = this.tail.then(async () => {
+      const data = new TextEncoder().encode(this.pending.join(''));
+      this.pending = [];
       if (this.failure !== undefined) return;
       try {
         await this.file.write(this.position, data);
