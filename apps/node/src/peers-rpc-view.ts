@@ -72,7 +72,12 @@ export function peersRpcView(peers: PeerManager, connector: Connector): RpcPeerI
       const subnet = parseSubNet(text);
       if (subnet === undefined) return 'invalid';
       if (command === 'remove') return peers.banman.unban(subnet) ? 'ok' : 'missing';
-      if (peers.banman.isBannedSubNet(subnet)) return 'already';
+      // Core's setban: a single address counts as banned when any banned subnet holds it; a
+      // subnet only when that exact subnet is banned.
+      const already = text.includes('/')
+        ? peers.banman.isBannedSubNet(subnet)
+        : peers.banman.isBanned({ network: subnet.network, addr: subnet.addr, port: 0 });
+      if (already) return 'already';
       peers.banman.ban(subnet, bantimeSec, absolute);
       peers.connman.disconnectBanned();
       return 'ok';

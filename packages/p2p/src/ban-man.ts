@@ -63,7 +63,13 @@ export class BanMan {
 
   /** Reads banlist.json; a missing file is an empty list, a corrupt one is reported and ignored. */
   async load(): Promise<void> {
-    if (this.dir === undefined || !(await this.dir.exists(BANLIST_FILENAME))) return;
+    if (this.dir === undefined) return;
+    if (!(await this.dir.exists(BANLIST_FILENAME))) {
+      // Core's LoadBanlist: a missing file is recreated (empty) right away.
+      this.log.info('Recreating the banlist database');
+      this.save();
+      return;
+    }
     const started = this.clock.monotonicMs();
     try {
       const text = Buffer.from(await this.dir.readFile(BANLIST_FILENAME)).toString('utf8');
@@ -90,7 +96,11 @@ export class BanMan {
       );
     } catch (e) {
       this.banned.clear();
-      this.log.warning(`Invalid or missing banlist.json; recreating (${(e as Error).message})`);
+      this.log.warning(
+        `Cannot load banlist ${this.dir.description}/${BANLIST_FILENAME}: ${(e as Error).message}`,
+      );
+      this.log.info('Recreating the banlist database');
+      this.save();
     }
   }
 

@@ -2,7 +2,7 @@
  * AddrMan (Core's new/tried tables), peers.dat round trip and corruption, BanMan with
  * banlist.json in Core's format, subnets, and eviction selection.
  */
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,7 +144,18 @@ describe('BanMan', () => {
     const corrupt = new BanMan({ clock: realClock, logger, dir: fsDir(dir) });
     await corrupt.load();
     expect(corrupt.getBanned()).toEqual([]);
-    expect(sink.lines.join('\n')).toMatch(/Invalid or missing banlist\.json/);
+    expect(sink.lines.join('\n')).toMatch(/Cannot load banlist .*banlist\.json: /);
+    // Core's LoadBanlist: a corrupt or missing file is recreated (empty) at once.
+    expect(sink.lines.join('\n')).toContain('Recreating the banlist database');
+    await corrupt.flush();
+    expect(JSON.parse(readFileSync(join(dir, 'banlist.json'), 'utf8'))).toEqual({
+      banned_nets: [],
+    });
+    rmSync(join(dir, 'banlist.json'));
+    const missing = new BanMan({ clock: realClock, logger, dir: fsDir(dir) });
+    await missing.load();
+    await missing.flush();
+    expect(existsSync(join(dir, 'banlist.json'))).toBe(true);
 
     bm.discourage(addr(8, 8, 8, 8, 1));
     expect(bm.isDiscouraged(addr(8, 8, 8, 8, 2))).toBe(true);
