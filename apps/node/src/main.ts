@@ -11,6 +11,7 @@ import { Node } from './node.js';
 import { registerDebugProbe } from './confine/debug-probe.js';
 import { runConfined } from './confine/launch-confined.js';
 import { errnoText, initErrorMessage } from './init-errors.js';
+import { startupErrorCaption } from './chainstate-load-failure.js';
 
 const USAGE = 'usage: bitcoind-lite --manifest FILE';
 
@@ -68,7 +69,7 @@ async function main(): Promise<number> {
     }
   } catch (e) {
     const msg = e instanceof ManifestError ? e.message : initErrorMessage(e);
-    process.stderr.write(`Error: ${msg}\n`);
+    process.stderr.write(`${startupErrorCaption(e)}${msg}\n`);
     return 1;
   }
 

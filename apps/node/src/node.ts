@@ -47,6 +47,7 @@ import { checkInitArgs, verifyChainAtStart } from './startup-checks.js';
 import { InitError } from './init-errors.js';
 import { applyChainParamArgs } from './chain-params-args.js';
 import { whitelistFromArgs } from './p2p-permission-args.js';
+import { refuseTipFromTheFuture } from './future-tip-check.js';
 import { BlockFilterIndex } from './block-filter-index.js';
 import { chainstateGrantDirs } from './chainstate-grants.js';
 import type { Mempool } from '@bitcoind-lite/mempool';
@@ -149,6 +150,7 @@ export class Node {
     node = new Node(caps, params, logger, netDir, rpc, chainman, undefined);
     rpc.table.setWarmup('Verifying blocks…');
     try {
+      refuseTipFromTheFuture(chainman, caps.clock);
       await verifyChainAtStart(chainman, args, logger);
     } catch (e) {
       await chainman.close().catch(() => undefined);

@@ -23,6 +23,7 @@ import { ConfigError, parseConfigText } from './config-file.js';
 import { UNSUPPORTED_OPTIONS } from './core-options.js';
 import { selectChain, settingsToManifest } from './settings-to-manifest.js';
 import { InitError, Settings, parseCommandLine } from './settings.js';
+import { startupErrorCaption } from '../chainstate-load-failure.js';
 import { helpText, versionText } from './usage.js';
 
 /** What a manifest error says, without the location in a manifest the user never wrote. */
@@ -148,7 +149,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof InitError) msg = e.message;
     else if (e instanceof ManifestError) msg = `${e.problem}; expected ${e.expected}`;
     else msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`Error: ${msg}\n`);
+    process.stderr.write(`${startupErrorCaption(e)}${msg}\n`);
     return 1;
   }
 
