@@ -221,6 +221,7 @@ export class Node {
       datadir: netDir,
       maxConnections: argNumber(args, 'maxconnections', 125),
       whitelist: whitelistFromArgs(args),
+      blocksOnly: argBool(args, 'blocksonly', false),
       seednodes: argList(args, 'seednode'),
       onlynet: argList(args, 'onlynet'),
       // Core: -connect turns off automatic outbound and DNS seeding; -dnsseed=0 only the latter.
@@ -258,6 +259,7 @@ export class Node {
       })),
       userAgent,
       protocolVersion: PROTOCOL_VERSION,
+      localRelay: !argBool(args, 'blocksonly', false),
       ...(node.zmq !== undefined && { zmq: node.zmq.zmq }),
     };
     rest?.attach(ctx);

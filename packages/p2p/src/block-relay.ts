@@ -10,6 +10,7 @@ import { stateToString, type P2PBlockIndex } from './chain-view.js';
 import {
   isBlockInv,
   isTxInv,
+  invToString,
   MSG_BLOCK,
   MSG_CMPCT_BLOCK,
   MSG_FILTERED_BLOCK,
@@ -45,6 +46,11 @@ export class BlockRelay {
     if (items.length > MAX_INV_SZ) {
       this.ctx.misbehaving(peer, `getdata message size = ${items.length}`);
       return;
+    }
+    // Core's two debug lines for every getdata (size, then the first entry).
+    this.ctx.log.debug('net', `received getdata (${items.length} invsz) peer=${peer.id}`);
+    if (items.length > 0) {
+      this.ctx.log.debug('net', `received getdata for: ${invToString(items[0]!)} peer=${peer.id}`);
     }
     const notFound: InvItem[] = [];
     for (const item of items) {

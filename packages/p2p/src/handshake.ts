@@ -28,6 +28,9 @@ export class Handshake {
   constructor(
     private readonly ctx: NetContext,
     private readonly userAgent: string,
+    /** Core's RejectIncomingTxs: the version's relay flag is its negation. */
+    private readonly rejectIncomingTxs: (peer: Peer) => boolean = (p) =>
+      p.connectionType === 'block-relay-only',
   ) {}
 
   disconnectAfterVerack(peer: Peer, command: string): void {
@@ -44,6 +47,7 @@ export class Handshake {
     // NODE_P2P_V2 joins the base services when -v2transport is on (BIP324 "Signaling").
     const services = this.ctx.connman.localServices;
     const them = peer.endpoints.service ?? emptyService();
+    const txRelay = !this.rejectIncomingTxs(peer);
     this.ctx.send(peer, {
       type: 'version',
       version: PROTOCOL_VERSION,
@@ -54,13 +58,13 @@ export class Handshake {
       nonce,
       userAgent: this.userAgent,
       startHeight: height,
-      // Block-relay-only connections ask for no transactions (BIP37 relay flag).
-      relay: peer.connectionType !== 'block-relay-only',
+      // Block-relay-only connections and -blocksonly ask for no transactions (BIP37 relay flag).
+      relay: txRelay,
     });
     const themText = peer.endpoints.service ? formatService(them) : '[::]:0';
     this.ctx.log.debug(
       'net',
-      `send version message: version ${PROTOCOL_VERSION}, blocks=${height}, them=${themText}, txrelay=1, peer=${peer.id}`,
+      `send version message: version ${PROTOCOL_VERSION}, blocks=${height}, them=${themText}, txrelay=${txRelay ? 1 : 0}, peer=${peer.id}`,
     );
   }
 

@@ -73,6 +73,8 @@ export interface PeerManagerOptions {
   mempool?: P2PMempool | undefined;
   /** Core's -maxconnections. */
   maxConnections?: number | undefined;
+  /** Core's -blocksonly: no transactions asked of or taken from peers without `relay`. */
+  blocksOnly?: boolean | undefined;
   /** Core's -whitelist entries (net-permissions.ts parseWhitelist). */
   whitelist?: readonly WhitelistEntry[] | undefined;
   /** Core's -seednode. */
@@ -185,8 +187,11 @@ export class PeerManager implements ConnmanEvents, NetContext {
     });
     this.txRelay = new TxRelay(this, o.mempool, {
       inventoryIntervalScale: o.inventoryIntervalScale,
+      ignoreIncomingTxs: o.blocksOnly,
     });
-    this.handshake = new Handshake(this, o.userAgent ?? USER_AGENT);
+    this.handshake = new Handshake(this, o.userAgent ?? USER_AGENT, (p) =>
+      this.txRelay.rejectIncomingTxs(p),
+    );
     this.headersSync = new HeadersSync(
       this,
       this.misbehaviour,

@@ -17,6 +17,7 @@
  * per-peer announcement limit of 5000 in flight, and a transaction in the mempool is served to
  * any peer (Core serves only what it announced, or what is older than its last inv).
  */
+import { hasPermission, PF_RELAY } from './net-permissions.js';
 import type { Transaction } from '@bitcoind-lite/consensus';
 import { randomInt } from '@bitcoind-lite/entropy';
 import type { P2PMempool } from './mempool-view.js';
@@ -51,12 +52,15 @@ const MAX_MONEY_SATS = 21_000_000n * 100_000_000n;
 export interface TxRelayOptions {
   /** Scale the Poisson averages (tests); 1 is Core's. */
   inventoryIntervalScale?: number | undefined;
+  /** Core's -blocksonly (ignore_incoming_txs): ask peers for no transactions, refuse theirs. */
+  ignoreIncomingTxs?: boolean | undefined;
 }
 
 export class TxRelay {
   /** inv hash hex -> when it was requested, and from which peer (TxRequestTracker, simplified). */
   private readonly requested = new Map<string, { peerId: number; atMs: number }>();
   private readonly scale: number;
+  private readonly ignoreIncomingTxs: boolean;
 
   constructor(
     private readonly ctx: NetContext,
@@ -64,6 +68,17 @@ export class TxRelay {
     o: TxRelayOptions = {},
   ) {
     this.scale = o.inventoryIntervalScale ?? 1;
+    this.ignoreIncomingTxs = o.ignoreIncomingTxs ?? false;
+  }
+
+  /**
+   * Core's RejectIncomingTxs: a block-relay-only connection, or -blocksonly (ignore incoming
+   * transactions) unless the peer has the relay permission. Such a peer that sends or announces
+   * a transaction breaks the protocol and is disconnected.
+   */
+  rejectIncomingTxs(peer: Peer): boolean {
+    if (peer.connectionType === 'block-relay-only') return true;
+    return this.ignoreIncomingTxs && !hasPermission(peer.permissions, PF_RELAY);
   }
 
   peerClosed(peer: Peer): void {
@@ -74,12 +89,12 @@ export class TxRelay {
   onInv(peer: Peer, items: InvItem[]): void {
     const txItems = items.filter((i) => isTxInv(i.type));
     if (txItems.length === 0) return;
-    if (peer.connectionType === 'block-relay-only') {
+    if (this.rejectIncomingTxs(peer)) {
       this.ctx.log.debug(
         'net',
         `transaction (${hexOf(txItems[0]!.hash)}) inv sent in violation of protocol, disconnecting peer=${peer.id}`,
       );
-      peer.disconnect('tx inv on block-relay-only connection');
+      peer.disconnect('tx inv in violation of protocol');
       return;
     }
     if (this.mempool === undefined || this.ctx.chain.isInitialBlockDownload()) return;
@@ -115,9 +130,12 @@ export class TxRelay {
   }
 
   async onTx(peer: Peer, tx: Transaction): Promise<void> {
-    if (peer.connectionType === 'block-relay-only') {
-      this.ctx.log.debug('net', `transaction sent in violation of protocol peer=${peer.id}`);
-      peer.disconnect('tx on block-relay-only connection');
+    if (this.rejectIncomingTxs(peer)) {
+      this.ctx.log.debug(
+        'net',
+        `transaction sent in violation of protocol, disconnecting peer=${peer.id}`,
+      );
+      peer.disconnect('tx in violation of protocol');
       return;
     }
     const txid = tx.txidHex();

@@ -71,7 +71,7 @@ export function registerNetworkCommands(table: RpcTable, ctx: NodeContext): void
         protocolversion: ctx.protocolVersion,
         localservices: services.toString(16).padStart(16, '0'),
         localservicesnames: serviceNames(services),
-        localrelay: true,
+        localrelay: ctx.localRelay ?? true,
         timeoffset: 0,
         networkactive: ctx.peers?.networkActive() ?? false,
         connections: counts.inbound + counts.outbound,

@@ -189,6 +189,8 @@ export interface NodeContext {
   readonly mempool: RpcMempoolView | undefined;
   readonly userAgent: string;
   readonly protocolVersion: number;
+  /** getnetworkinfo `localrelay`: false under -blocksonly. Absent: true. */
+  readonly localRelay?: boolean;
   /** Policy fee rates for getnetworkinfo (sat per 1000 vbytes). */
   readonly relayFeeSatPerKvB?: bigint;
   readonly incrementalRelayFeeSatPerKvB?: bigint;
