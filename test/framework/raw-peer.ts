@@ -70,6 +70,15 @@ export class RawPeer {
     return new RawPeer(socket, o);
   }
 
+  /**
+   * The peer the node dials: waits for the next connection to `server` (a listener on
+   * 127.0.0.1 the test handed to addconnection / addnode) and speaks on it.
+   */
+  static async accept(server: net.Server, o: RawPeerOptions = {}): Promise<RawPeer> {
+    const socket = await new Promise<net.Socket>((res) => server.once('connection', res));
+    return new RawPeer(socket, o);
+  }
+
   /** Our side's port: the node lists us in getpeerinfo as `127.0.0.1:<localPort>`. */
   get localPort(): number {
     return this.socket.localPort ?? 0;

@@ -7,6 +7,7 @@ import {
   formatHost,
   formatSubNet,
   parseSubNet,
+  type ConnectionType,
   type Connector,
   type PeerManager,
 } from '@bitcoind-lite/p2p';
@@ -44,6 +45,8 @@ export function peersRpcView(peers: PeerManager, connector: Connector): RpcPeerI
         throw e;
       }
     },
+    addConnection: (target, connectionType, v2transport) =>
+      peers.connman.addConnection(target, connectionType as ConnectionType, v2transport),
     getAddedNodeInfo: (node) =>
       peers.connman
         .addedNodes()

@@ -468,6 +468,27 @@ export class ConnectionManager {
   }
 
   /**
+   * Core's CConnman::AddConnection, behind the regtest-only `addconnection` RPC: false when as
+   * many connections of that type as allowed (8 full-relay, 2 block-relay-only) are open; else
+   * true once the connection is made (and its version sent) or has failed (failures are only
+   * logged), as Core's OpenNetworkConnection returns after connecting.
+   */
+  async addConnection(target: string, type: ConnectionType, useV2: boolean): Promise<boolean> {
+    const max =
+      type === 'outbound-full-relay'
+        ? this.maxOutboundFullRelay
+        : type === 'block-relay-only'
+          ? this.maxOutboundBlockRelay
+          : undefined;
+    const existing = this.allPeers().filter((p) => p.connectionType === type).length;
+    if (max !== undefined && existing >= max) return false;
+    await this.openOutbound(target, type, useV2).catch((e: unknown) =>
+      this.o.logger.debug('net', `connection to ${target} failed: ${(e as Error).message}`),
+    );
+    return true;
+  }
+
+  /**
    * Opens an outbound connection of a given type (automatic outbound, addr-fetch, tests).
    * `useV2` defaults to -v2transport.
    */

@@ -14,12 +14,18 @@ import type { NetContext } from './net-context.js';
 import type { Peer } from './peer.js';
 import {
   MIN_PEER_PROTO_VERSION,
+  NODE_NETWORK,
+  NODE_NETWORK_LIMITED,
+  NODE_WITNESS,
   PING_INTERVAL_MS,
   PROTOCOL_VERSION,
   SENDHEADERS_VERSION,
   TIMEOUT_INTERVAL_MS,
   WTXID_RELAY_VERSION,
 } from './protocol.js';
+
+/** Core's NODE_NETWORK_LIMITED_ALLOW_CONN_BLOCKS: limited peers are wanted this close to the tip. */
+const NODE_NETWORK_LIMITED_ALLOW_CONN_BLOCKS = 144;
 
 /** BIP31: peers above this version answer ping with pong. */
 export const BIP0031_VERSION = 60000;
@@ -68,9 +74,38 @@ export class Handshake {
     );
   }
 
+  /**
+   * Core's GetDesirableServiceFlags: full nodes with witness data, or pruned (NODE_NETWORK_LIMITED)
+   * ones while our tip is within 144 blocks' time of now.
+   */
+  private desirableServices(services: bigint): bigint {
+    if ((services & NODE_NETWORK_LIMITED) !== 0n) {
+      const tipTimeSec = this.ctx.chain.activeChain.tip().header.time;
+      const depth = Math.floor((this.ctx.clock.nowMs() / 1000 - tipTimeSec) / 600);
+      if (depth < NODE_NETWORK_LIMITED_ALLOW_CONN_BLOCKS)
+        return NODE_NETWORK_LIMITED | NODE_WITNESS;
+    }
+    return NODE_NETWORK | NODE_WITNESS;
+  }
+
   onVersion(peer: Peer, m: VersionMessage): void {
     if (peer.version !== 0) {
       this.ctx.log.debug('net', `redundant version message from peer=${peer.id}`);
+      return;
+    }
+    // Core's ExpectServicesFromConn: automatic outbound, block-relay-only and addr-fetch peers
+    // must offer what we need of them.
+    const expectServices = ['outbound-full-relay', 'block-relay-only', 'addr-fetch'].includes(
+      peer.connectionType,
+    );
+    const wanted = this.desirableServices(m.services);
+    if (expectServices && (m.services & wanted) !== wanted) {
+      const hex = (n: bigint) => n.toString(16).padStart(8, '0');
+      this.ctx.log.debug(
+        'net',
+        `peer does not offer the expected services (${hex(m.services)} offered, ${hex(wanted)} expected), disconnecting peer=${peer.id}`,
+      );
+      peer.disconnect('missing expected services');
       return;
     }
     if (m.version < MIN_PEER_PROTO_VERSION) {
@@ -108,6 +143,12 @@ export class Handshake {
       'net',
       `receive version message: ${peer.subver}: version ${m.version}, blocks=${m.startHeight}, us=${formatService(m.addrRecv.service)}, txrelay=${m.relay ? 1 : 0}, peer=${peer.id}`,
     );
+    // A feeler only checks that the address answers (Core drops it after the version).
+    if (peer.connectionType === 'feeler') {
+      this.ctx.log.debug('net', `feeler connection completed, disconnecting peer=${peer.id}`);
+      peer.disconnect('feeler connection completed');
+      return;
+    }
     if (!peer.inbound && peer.connectionType !== 'block-relay-only') {
       // Core asks outbound peers for addresses right away.
       this.ctx.send(peer, { type: 'getaddr' });

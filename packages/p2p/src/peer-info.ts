@@ -74,7 +74,8 @@ export function buildPeerInfo(p: Peer, inflight: number[], nowMs?: number): Peer
     network: p.endpoints.service ? networkClass(p.endpoints.service) : 'onion',
     services: servicesHex(p.services),
     servicesnames: serviceNames(p.services),
-    relaytxes: p.relayTxes,
+    // Core keeps no tx-relay state for a block-relay-only connection: false whatever it asked.
+    relaytxes: p.relayTxes && p.connectionType !== 'block-relay-only',
     last_inv_sequence: p.lastInvSequence,
     inv_to_send: p.txToSend.size,
     lastsend: seconds(p.lastSendMs),

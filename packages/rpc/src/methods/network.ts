@@ -8,6 +8,7 @@ import { CPP_INT64 } from '../registry.js';
 import {
   RPC_CLIENT_INVALID_IP_OR_SUBNET,
   RPC_CLIENT_NODE_ALREADY_ADDED,
+  RPC_CLIENT_NODE_CAPACITY_REACHED,
   RPC_CLIENT_NODE_NOT_CONNECTED,
   RPC_CLIENT_P2P_DISABLED,
   RPC_INVALID_PARAMETER,
@@ -16,6 +17,9 @@ import {
 } from '../protocol.js';
 import type { RpcTable } from '../registry.js';
 import type { NodeContext, RpcPeerInfoSource } from './node-context.js';
+
+/** BIP324's NODE_P2P_V2 service bit (1 << 11). */
+const NODE_P2P_V2_FLAG = 1n << 11n;
 
 /** The version we report: the Bitcoin Core release whose RPC interface we follow. */
 export const CORE_COMPATIBLE_VERSION = 290000;
@@ -139,6 +143,58 @@ export function registerNetworkCommands(table: RpcTable, ctx: NodeContext): void
         typeof v2 === 'boolean' ? v2 : undefined,
       );
       return null;
+    },
+  });
+
+  table.register({
+    name: 'addconnection',
+    category: 'hidden',
+    params: [
+      {
+        name: 'address',
+        type: 'string',
+        description: 'The IP address and port to attempt connecting to.',
+      },
+      {
+        name: 'connection_type',
+        type: 'string',
+        description:
+          'Type of connection to open ("outbound-full-relay", "block-relay-only", "addr-fetch" or "feeler").',
+      },
+      {
+        name: 'v2transport',
+        type: 'boolean',
+        description: 'Attempt to connect using BIP324 v2 transport protocol',
+      },
+    ],
+    description: 'Open an outbound connection to a specified node. This RPC is for testing only.\n',
+    handler: async (p) => {
+      if (ctx.params.network !== 'regtest') {
+        throw new RpcError(
+          RPC_MISC_ERROR,
+          'addconnection is for regression testing (-regtest mode) only.',
+        );
+      }
+      const address = String(p['address']);
+      const type = String(p['connection_type']).trim();
+      if (!['outbound-full-relay', 'block-relay-only', 'addr-fetch', 'feeler'].includes(type)) {
+        throw new RpcError(RPC_INVALID_PARAMETER, table.helpText(table.get('addconnection')!));
+      }
+      const peers = requirePeers(ctx);
+      const v2 = p['v2transport'] === true;
+      if (v2 && (peers.localServices() & NODE_P2P_V2_FLAG) === 0n) {
+        throw new RpcError(
+          RPC_INVALID_PARAMETER,
+          'Error: Adding v2transport connections requires -v2transport init flag to be set.',
+        );
+      }
+      if (!((await peers.addConnection?.(address, type, v2)) ?? false)) {
+        throw new RpcError(
+          RPC_CLIENT_NODE_CAPACITY_REACHED,
+          'Error: Already at capacity for specified connection type.',
+        );
+      }
+      return { address, connection_type: type };
     },
   });
 

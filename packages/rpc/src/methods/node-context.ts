@@ -128,6 +128,12 @@ export interface RpcPeerInfoSource {
     v2transport?: boolean,
   ): Promise<void> | void;
   getAddedNodeInfo?(node?: string): Record<string, unknown>[];
+  /** The regtest `addconnection` RPC (Core's CConnman::AddConnection): false at capacity. */
+  addConnection?(
+    target: string,
+    connectionType: string,
+    v2transport: boolean,
+  ): Promise<boolean> | boolean;
   localServices(): bigint;
   networkActive(): boolean;
   setNetworkActive?(active: boolean): void;
