@@ -45,8 +45,8 @@ describe('feature_socket_activation', () => {
       },
     );
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     // Our copies are closed: from here only the node holds the sockets.
     rpc.server.close();
     p2p.server.close();
