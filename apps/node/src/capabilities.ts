@@ -151,7 +151,13 @@ function makeConnector(manifest: Manifest): Connector {
   const connectTimeoutMs = typeof timeout === 'number' && timeout > 0 ? timeout : undefined;
   if (grant === undefined) return NO_OUTBOUND;
   if (grant.kind === 'socks5') {
-    return socks5Connector({ proxy: grant.proxy, ...(connectTimeoutMs && { connectTimeoutMs }) });
+    return socks5Connector({
+      proxy: grant.proxy,
+      ...(connectTimeoutMs && { connectTimeoutMs }),
+      ...(grant.unroutableDirect && {
+        unroutable: directConnector({ ...(connectTimeoutMs && { connectTimeoutMs }) }),
+      }),
+    });
   }
   return directConnector({
     ...(grant.allow && { allow: grant.allow }),

@@ -51,8 +51,16 @@ export type SocketGrant =
 export type OutboundGrant =
   /** Plain TCP; when `allow` is present, only those destinations. */
   | (Grant & { readonly kind: 'direct'; readonly allow?: readonly HostPort[] })
-  /** Every connection through this SOCKS5 proxy, names resolved by the proxy. */
-  | (Grant & { readonly kind: 'socks5'; readonly proxy: HostPort });
+  /**
+   * Every connection through this SOCKS5 proxy, names resolved by the proxy; with
+   * `unroutable: direct`, numeric loopback/private destinations connect directly instead, as
+   * Core's -proxy does (it sets no proxy for its NET_UNROUTABLE class).
+   */
+  | (Grant & {
+      readonly kind: 'socks5';
+      readonly proxy: HostPort;
+      readonly unroutableDirect?: boolean;
+    });
 
 export type EntropyGrant =
   | (Grant & { readonly kind: 'os' })

@@ -343,7 +343,8 @@ class Walker {
   }
 
   outbound(node: unknown, keyAt: SourceLocation): OutboundGrant {
-    const expected = '!direct, !direct {allow: [HOST:PORT, ...]} or !socks5 {proxy: IP:PORT}';
+    const expected =
+      '!direct, !direct {allow: [HOST:PORT, ...]} or !socks5 {proxy: IP:PORT, unroutable: direct}';
     const tag = this.requireTag(node, 'outbound', keyAt, ['!direct', '!socks5'], expected);
     if (tag === '!direct') {
       if (isScalar(node) && (node.value === '' || node.value === null)) {
@@ -361,13 +362,21 @@ class Walker {
       );
       return { at: keyAt, kind: 'direct', allow: entries };
     }
-    const f = this.fields(node as AnyNode, 'outbound', keyAt, ['proxy'], expected);
+    const f = this.fields(node as AnyNode, 'outbound', keyAt, ['proxy', 'unroutable'], expected);
     const proxy = f.get('proxy');
     if (proxy === undefined) this.fail(keyAt, 'outbound: !socks5 without proxy', expected);
+    const unroutable = f.get('unroutable');
+    if (
+      unroutable !== undefined &&
+      !(isScalar(unroutable.value) && unroutable.value.value === 'direct')
+    ) {
+      this.fail(unroutable.at, 'outbound.unroutable: not "direct"', 'unroutable: direct');
+    }
     return {
       at: keyAt,
       kind: 'socks5',
       proxy: this.hostPort(proxy.value, 'outbound.proxy', proxy.at, 'ip'),
+      ...(unroutable !== undefined && { unroutableDirect: true }),
     };
   }
 

@@ -164,7 +164,10 @@ export function settingsToManifest(
   const targets = connect.filter((c) => c !== '0' && c !== '');
   if (proxy !== undefined && proxy !== '' && proxy !== '0') {
     const hp = splitHostPort(proxy);
-    lines.push(`outbound: !socks5 {proxy: ${q(hostPort(hp.host, hp.port ?? 9050))}}`);
+    // Core's -proxy leaves loopback and private addresses to direct connections.
+    lines.push(
+      `outbound: !socks5 {proxy: ${q(hostPort(hp.host, hp.port ?? 9050))}, unroutable: direct}`,
+    );
   } else if (targets.length > 0) {
     const allow = [...targets, ...settings.getList('addnode'), ...settings.getList('seednode')]
       .map(splitHostPort)

@@ -12,9 +12,15 @@ import { SocksClient } from 'socks';
 import { OutboundRefused, type Connector } from '../connector.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS } from './direct-connector.js';
 import { formatDestination, type Destination } from './destination.js';
+import { networkClass, parseIpLiteral } from '../messages/net-address.js';
 
 export interface Socks5ConnectorOptions {
   proxy: Destination;
+  /**
+   * Connects numeric loopback and private destinations itself instead of through the proxy, as
+   * Core's -proxy does (no proxy is set for its NET_UNROUTABLE class). Absent: all via proxy.
+   */
+  unroutable?: Connector;
   /** The whole handshake and connect through the proxy (Core's -timeout, default 5000 ms). */
   connectTimeoutMs?: number;
 }
@@ -25,6 +31,7 @@ export class Socks5Connector implements Connector {
   private readonly proxyHost: string;
   private readonly proxyPort: number;
   private readonly timeoutMs: number;
+  private readonly unroutable: Connector | undefined;
 
   constructor(options: Socks5ConnectorOptions) {
     if (options?.proxy === undefined) throw new TypeError('Socks5Connector: proxy is required');
@@ -32,9 +39,16 @@ export class Socks5Connector implements Connector {
     this.proxyPort = options.proxy.port;
     this.proxy = formatDestination(options.proxy);
     this.timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.unroutable = options.unroutable;
   }
 
   async connect(host: string, port: number): Promise<ByteStream> {
+    if (this.unroutable !== undefined) {
+      const ip = parseIpLiteral(host, port);
+      if (ip !== undefined && networkClass(ip) === 'not_publicly_routable') {
+        return this.unroutable.connect(host, port);
+      }
+    }
     const target = formatDestination({ host, port });
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
       throw new OutboundRefused(`outbound connection to ${target} refused: bad port`);

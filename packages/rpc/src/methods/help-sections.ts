@@ -149,6 +149,7 @@ Result (for verbosity = 3):
                                           synced_blocks, inflight, addr_relay_enabled, addr_processed,
                                           addr_rate_limited, permissions, minfeefilter, bytessent_per_msg,
                                           bytesrecv_per_msg, connection_type, transport_protocol_type, session_id
+    "network" : "str",                    (string) Network (ipv4, ipv6, onion, i2p, cjdns, not_publicly_routable)
   },
   ...
 ]`,
