@@ -210,6 +210,60 @@ describe('interface_bitcoind_compat', () => {
     expect(out2).toContain('init message: Done loading');
   }, 120_000);
 
+  it('passes the wallet options through: -fallbackfee pays for a send without fee estimates', async () => {
+    const { root, datadir } = newDatadir();
+    const p2pPort = await freePort();
+    const rpcPort = await freePort();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(datadir);
+    // The framework's conf without its fallbackfee line: the fee rate comes from the command line.
+    const conf = frameworkConf(p2pPort, rpcPort).replace('fallbackfee=0.0002\n', '');
+    writeFileSync(join(datadir, 'bitcoin.conf'), conf);
+    const args = frameworkArgs(datadir).filter((a) => a !== '-disablewallet');
+    const child = spawn(BITCOIND, [...args, '-fallbackfee=0.0002'], { cwd: root });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const cookie = await waitForRpc(datadir, rpcPort);
+    const call = async (method: string, params: unknown[] = []): Promise<unknown> => {
+      const r = await rpc(rpcPort, cookie, method, params);
+      if (r.error !== null) throw new Error(`${method}: ${r.error.message}`);
+      return r.result;
+    };
+    await call('createwallet', ['w']);
+    const mine = (await call('getnewaddress')) as string;
+    await call('generatetoaddress', [101, mine]);
+    // No blocks with transactions were seen, so only -fallbackfee can price this send.
+    const txid = (await call('sendtoaddress', [ADDRESS, 1])) as string;
+    const entry = (await call('getmempoolentry', [txid])) as {
+      vsize: number;
+      fees: { base: number };
+    };
+    const feeSats = Math.round(entry.fees.base * 1e8);
+    // 0.0002 BTC/kvB = 20 sat/vB.
+    expect(feeSats).toBeGreaterThanOrEqual(20 * entry.vsize);
+    expect(feeSats).toBeLessThanOrEqual(21 * entry.vsize);
+    await call('stop');
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+  }, 120_000);
+
+  it('refuses an invalid wallet option value at start with Core text', async () => {
+    const { root, datadir } = newDatadir();
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(datadir);
+    const r = await run([`-datadir=${datadir}`, '-regtest', '-fallbackfee=abc'], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("Error: Invalid amount for -fallbackfee=<amount>: 'abc'\n");
+    const port = String(await freePort());
+    const a = await run(
+      [`-datadir=${datadir}`, '-regtest', '-addresstype=foo', `-rpcport=${port}`, '-listen=0'],
+      root,
+    );
+    expect(a.code).toBe(1);
+    expect(a.stderr).toBe("Error: Unknown address type 'foo'\n");
+  }, 60_000);
+
   it('answers an unknown option with Core error and exit code 1', async () => {
     const { root } = newDatadir();
     const r = await run(['-regtest', '-foo=1'], root);

@@ -269,9 +269,10 @@ export class Node {
     registerNetworkCommands(rpc.table, ctx);
     registerMempoolCommands(rpc.table, ctx, { mempoolPath: `${netDir.description}/mempool.dat` });
     registerRawTransactionCommands(rpc.table, ctx);
-    // Wallet RPCs exist only with a `wallets` grant; without it they are "Method not found", as
-    // with Core's -disablewallet.
-    if (caps.wallets !== undefined) {
+    // Wallet RPCs exist only with a `wallets` grant and without -disablewallet; otherwise they
+    // are "Method not found", as with Core's -disablewallet (the folder is still granted, as
+    // Core still creates <datadir>/<chain>/wallets).
+    if (caps.wallets !== undefined && !argBool(args, 'disablewallet', false)) {
       rpc.table.setWarmup('Loading wallet…');
       node.wallets = await startWallets({
         wallets: caps.wallets,

@@ -117,12 +117,18 @@ export const BITCOIND_ARGS: Readonly<Record<string, ArgKind>> = {
   maxtxfee: 'amount',
   discardfee: 'amount',
   keypool: 'int',
+  txconfirmtarget: 'int',
+  consolidatefeerate: 'amount',
+  // An amount, or Core's -1 (partial spend avoidance off): checked by the node.
+  maxapsfee: 'string',
   addresstype: 'string',
   changetype: 'string',
   spendzeroconfchange: 'flag',
   walletrbf: 'flag',
   walletbroadcast: 'flag',
   avoidpartialspends: 'flag',
+  walletrejectlongchains: 'flag',
+  walletcrosschain: 'flag',
   // ZMQ send high-water marks (the sockets come from the `zmq` grant).
   zmqpubhashblockhwm: 'int',
   zmqpubhashtxhwm: 'int',

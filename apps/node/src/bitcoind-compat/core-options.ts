@@ -8,7 +8,7 @@
  * - `FRONT_END_OPTIONS`: read here and turned into a grant (datadir, sockets, outbound, clock,
  *   log sink) or into the choice of chain; the manifest refuses most of them inside `args`.
  * - `IGNORED_OPTIONS`: Core options with no observable effect on this node (log decoration, UI,
- *   NAT traversal, wallet tuning for a wallet this node does not have). Accepted silently so that
+ *   NAT traversal, debug self-checks). Accepted silently so that
  *   Core's test framework, which always passes them, works unchanged.
  * - `UNSUPPORTED_OPTIONS`: Core options this node cannot honour; refused with a message that says
  *   so, rather than ignored, because a silently dropped option makes the node lie.
@@ -56,7 +56,7 @@ export const IGNORED_OPTIONS: Readonly<Record<string, string>> = {
   natpmp: 'the node never maps ports on a router',
   rpcdoccheck: 'RPC help is not self-checked at run time',
   rpccookieperms: 'the cookie is always written 0600',
-  unsafesqlitesync: 'no SQLite wallet database here',
+  unsafesqlitesync: 'no SQLite wallet database here (the wallet keeps its own files)',
   prevoutfetchthreads: 'inputs are fetched on the event loop, no worker threads',
   dbbatchsize: 'LevelDB batch size is managed by the storage package',
   persistmempoolv1: 'mempool.dat is written in the version the node reads back',
@@ -71,25 +71,10 @@ export const IGNORED_OPTIONS: Readonly<Record<string, string>> = {
   proxyrandomize: 'SOCKS5 credentials are not randomised per connection',
   txreconciliation: 'no Erlay (BIP330)',
   pid: 'the launcher owns the process; no bitcoind.pid is written',
-  // Wallet options: this node runs without a wallet (Core's -disablewallet build).
-  disablewallet: 'no wallet is loaded either way',
-  fallbackfee: 'wallet only',
-  keypool: 'wallet only',
-  mintxfee: 'wallet only',
-  maxtxfee: 'wallet only',
-  discardfee: 'wallet only',
-  paytxfee: 'wallet only',
-  consolidatefeerate: 'wallet only',
-  maxapsfee: 'wallet only',
-  txconfirmtarget: 'wallet only',
-  walletrejectlongchains: 'wallet only',
-  walletcrosschain: 'wallet only',
-  addresstype: 'wallet only',
-  changetype: 'wallet only',
-  spendzeroconfchange: 'wallet only',
-  walletrbf: 'wallet only',
-  walletbroadcast: 'wallet only',
-  avoidpartialspends: 'wallet only',
+  // Wallet options the node reads (-disablewallet, -fallbackfee, -mintxfee, -maxtxfee, -txconfirmtarget,
+  // -walletrbf, -keypool, -addresstype, -changetype, ...) are passed through as `args`; see
+  // apps/node/src/wallet-setup.ts. Only this one (and -unsafesqlitesync above) has no effect:
+  paytxfee: 'removed from Core; accepted for old configs, the wallet never reads it',
 };
 
 /** Core options this node cannot honour: refused by name. */

@@ -212,7 +212,11 @@ export function settingsToManifest(
     } else if (kind === 'flag') {
       args.push(`  ${name}: ${interpretBool(settings.get(name)!) ? 'true' : 'false'}`);
     } else {
-      args.push(`  ${name}: ${q(settings.get(name)!)}`);
+      const value = settings.get(name)!;
+      // Core's ParseMoney failure (common::AmountErrMsg), before the manifest's own wording.
+      if (kind === 'amount' && !/^[0-9]+(\.[0-9]{1,8})?$/.test(value))
+        throw new InitError(`Invalid amount for -${name}=<amount>: '${value}'`);
+      args.push(`  ${name}: ${q(value)}`);
     }
   }
   args.push(`  listen: ${listen ? 'true' : 'false'}`);
