@@ -47,4 +47,29 @@ describe('p2p_disconnect_ban', () => {
     await n.rpc('setban', '127.0.0.0/32', 'add');
     expect((await n.rpc<unknown[]>('listbanned')).length).toBe(2);
   }, 60_000);
+
+  it('bans a Tor v3 address, lists bans in Core order and keeps them across a restart', async () => {
+    const onion = 'pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion';
+    const n = await TestNode.start({ noP2P: true, outbound: false });
+    running.push(n);
+    await n.rpc('setban', onion, 'add');
+    await n.rpc('setban', '192.168.0.1', 'add');
+    await n.rpc('setban', '127.0.0.0/32', 'add');
+    await n.rpc('setban', '127.0.0.0/24', 'add');
+    const order = ['127.0.0.0/24', '127.0.0.0/32', '192.168.0.1/32', onion];
+    const list = async () =>
+      (await n.rpc<{ address: string }[]>('listbanned')).map((b) => b.address);
+    expect(await list()).toEqual(order);
+    await n.stop();
+    await n.launch();
+    expect(await list()).toEqual(order);
+  }, 60_000);
+
+  it('disconnectnode with both address and nodeid is -32602, as Core', async () => {
+    const n = await TestNode.start({ noP2P: true, outbound: false });
+    running.push(n);
+    const e = await rpcError(n.rpcNamed('disconnectnode', { address: '127.0.0.1:1', nodeid: 0 }));
+    expect(e.code).toBe(-32602);
+    expect(e.message).toContain('Only one of address and nodeid should be provided.');
+  }, 60_000);
 });

@@ -173,9 +173,10 @@ export class BanMan {
   }
 
   /** Current bans, expired ones swept first (listbanned). */
+  /** In Core's banmap order (CSubNet's operator<): network type, address bytes, then mask. */
   getBanned(): BanEntry[] {
     if (this.sweep()) this.save();
-    return [...this.banned.values()];
+    return [...this.banned.values()].sort((a, b) => compareSubNets(a.subnet, b.subnet));
   }
 
   isBanned(s: NetService | undefined): boolean {
@@ -208,4 +209,16 @@ export class BanMan {
   discouragedHosts(): string[] {
     return [...this.discouraged].map((k) => k.replace(/\/\d+$/, ''));
   }
+}
+
+/** Core's Network enum order (NET_IPV4 = 1, NET_IPV6, NET_ONION, NET_I2P). */
+const NETWORK_ORDER: Record<SubNet['network'], number> = { ipv4: 1, ipv6: 2, onion: 3, i2p: 4 };
+
+function compareSubNets(a: SubNet, b: SubNet): number {
+  const byNet = NETWORK_ORDER[a.network] - NETWORK_ORDER[b.network];
+  if (byNet !== 0) return byNet;
+  const byAddr = Buffer.compare(a.addr, b.addr);
+  if (byAddr !== 0) return byAddr;
+  // A shorter prefix is a numerically smaller netmask.
+  return a.prefixBits - b.prefixBits;
 }

@@ -4,9 +4,11 @@
  * ("1.2.3.4/32"), which is how listbanned shows them.
  */
 import { formatHost, parseIpLiteral, type NetService } from './messages/net-address.js';
+import { parseI2p, parseTorV3 } from './messages/onion-i2p-address.js';
 
 export interface SubNet {
-  network: 'ipv4' | 'ipv6';
+  /** Tor v3 and I2P subnets are single addresses (Core's CSubNet of one CNetAddr). */
+  network: 'ipv4' | 'ipv6' | 'onion' | 'i2p';
   /** The network address, host bits cleared. */
   addr: Uint8Array;
   prefixBits: number;
@@ -14,6 +16,10 @@ export interface SubNet {
 
 /** Core's LookupSubNet for numeric input: "IP", "IP/bits" or "IPv4/netmask". Names: undefined. */
 export function parseSubNet(text: string): SubNet | undefined {
+  const onion = parseTorV3(text);
+  if (onion !== undefined) return { network: 'onion', addr: onion, prefixBits: 256 };
+  const i2p = parseI2p(text);
+  if (i2p !== undefined) return { network: 'i2p', addr: i2p, prefixBits: 256 };
   const slash = text.indexOf('/');
   const ipText = slash < 0 ? text : text.slice(0, slash);
   const ip = parseIpLiteral(ipText, 0);
@@ -37,7 +43,7 @@ export function parseSubNet(text: string): SubNet | undefined {
 
 /** The subnet holding exactly this address. */
 export function singleAddressSubNet(s: NetService): SubNet | undefined {
-  if (s.network !== 'ipv4' && s.network !== 'ipv6') return undefined;
+  if (s.network === 'cjdns') return undefined;
   return { network: s.network, addr: s.addr.slice(), prefixBits: s.addr.length * 8 };
 }
 
@@ -48,6 +54,10 @@ export function subNetContains(net: SubNet, s: NetService): boolean {
 }
 
 export function formatSubNet(net: SubNet): string {
+  // Core prints a Tor or I2P "subnet" as the bare address.
+  if (net.network === 'onion' || net.network === 'i2p') {
+    return formatHost({ network: net.network, addr: net.addr, port: 0 });
+  }
   return `${formatHost({ network: net.network, addr: net.addr, port: 0 })}/${net.prefixBits}`;
 }
 

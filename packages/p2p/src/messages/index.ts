@@ -197,3 +197,4 @@ export * from './negotiation.js';
 export * from './net-address.js';
 export * from './ping.js';
 export * from './version.js';
+export * from './onion-i2p-address.js';

@@ -2,6 +2,7 @@
  * Network addresses as they travel in version, addr (16-byte IPv6 form, IPv4 mapped) and
  * addrv2 (BIP155: a network id and a variable-length address). Core's CNetAddr / CService.
  */
+import { formatI2p, formatTorV3 } from './onion-i2p-address.js';
 import { BufferReader, BufferWriter, DecodeError } from '@bitcoind-lite/consensus';
 
 /** BIP155 network ids. */
@@ -92,6 +93,9 @@ export function formatHost(s: NetService): string {
       .replace(/(^|:)0(:0)+(:|$)/, '::')
       .replace(/:{3,}/, '::');
   }
+  // Core's ToStringAddr: Tor v3 and I2P in their base32 names.
+  if (s.network === 'onion' && s.addr.length === 32) return formatTorV3(s.addr);
+  if (s.network === 'i2p' && s.addr.length === 32) return formatI2p(s.addr);
   return Buffer.from(s.addr).toString('hex') + (s.network === 'onion' ? '.onion' : '.i2p');
 }
 

@@ -12,6 +12,7 @@ import {
   RPC_CLIENT_NODE_NOT_CONNECTED,
   RPC_CLIENT_P2P_DISABLED,
   RPC_INVALID_PARAMETER,
+  RPC_INVALID_PARAMS,
   RPC_MISC_ERROR,
   RpcError,
 } from '../protocol.js';
@@ -367,7 +368,7 @@ function registerBanCommands(table: RpcTable, ctx: NodeContext): void {
         found = peers.disconnectNode?.(undefined, nodeid) ?? false;
       } else {
         throw new RpcError(
-          RPC_INVALID_PARAMETER,
+          RPC_INVALID_PARAMS,
           'Only one of address and nodeid should be provided.',
         );
       }
