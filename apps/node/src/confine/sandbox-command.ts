@@ -40,6 +40,20 @@ export function codePathsOf(repoRoot: string): string[] {
 }
 
 /**
+ * The paths not inside another of them. Node 20's permission model mis-answers nested grants:
+ * with both `--allow-fs-write=/d` and `--allow-fs-write=/d/w`, `/d` itself is denied (files in it
+ * are allowed), so the child's mkdir/realpath of a datadir holding the wallets folder failed
+ * ("Access to this API has been restricted"). The outer grant already covers the inner one.
+ */
+export function outermostPaths(paths: readonly string[]): string[] {
+  const trim = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, '') : p);
+  const all = [...new Set(paths.map(trim))];
+  const inside = (p: string, q: string): boolean =>
+    p !== q && p.startsWith(q === '/' ? q : `${q}/`);
+  return all.filter((p) => !all.some((q) => inside(p, q)));
+}
+
+/**
  * Node's permission-model flags (Node 20: `--experimental-permission`). classic-level's loader
  * (node-gyp-build) probes /etc/alpine-release, and a denied probe throws instead of reading as
  * "absent", so that one path is granted too.
@@ -47,11 +61,10 @@ export function codePathsOf(repoRoot: string): string[] {
 export function permissionFlags(grants: Grants): string[] {
   const major = Number(process.versions.node.split('.')[0]);
   const flags = [major >= 22 ? '--permission' : '--experimental-permission'];
-  for (const p of [...grants.codePaths, ...grants.writableDirs, ...grants.readableFiles]) {
-    flags.push(`--allow-fs-read=${p}`);
-  }
+  const readable = [...grants.codePaths, ...grants.writableDirs, ...grants.readableFiles];
+  for (const p of outermostPaths(readable)) flags.push(`--allow-fs-read=${p}`);
   flags.push('--allow-fs-read=/etc/alpine-release');
-  for (const d of grants.writableDirs) flags.push(`--allow-fs-write=${d}`);
+  for (const d of outermostPaths(grants.writableDirs)) flags.push(`--allow-fs-write=${d}`);
   flags.push('--allow-addons', '--no-warnings');
   return flags;
 }
