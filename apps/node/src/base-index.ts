@@ -31,6 +31,8 @@ export async function openIndexDb(
   }
   let dir = await caps.netDir.subdir('indexes', { create: true });
   for (const part of path) dir = await dir.subdir(part, { create: true });
+  // Core's dbwrapper line, which operators and Core's tests look for.
+  caps.logger.info(`Opening LevelDB in ${dir.description}/${dbName}`);
   return dir.openLevel(dbName);
 }
 

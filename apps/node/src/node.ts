@@ -134,6 +134,9 @@ export class Node {
       backend: createTinySecp256k1Verifier(),
       storeInCache: true,
     });
+    // Core's ThreadImport ('initload') does -reindex and -loadblock; here both run in
+    // ChainstateManager.open and below, and the line marks where that work begins.
+    logger.info('initload thread start');
     const chainman = await ChainstateManager.open({
       scriptVerifier,
       datadir: netDir,
@@ -160,10 +163,14 @@ export class Node {
     node.txIndex = argBool(args, 'txindex', false)
       ? await TxIndex.open(netDir, chainman, logger)
       : undefined;
-    // -blockfilterindex=1 or =basic: BIP158 basic filters (the only type Core defines).
+    // -blockfilterindex=1 or =basic: BIP158 basic filters (the only type Core defines); a bare
+    // -blockfilterindex (empty value) enables every type, as Core's init.cpp.
     const filterIndexArg = argString(args, 'blockfilterindex');
     node.blockFilterIndex =
-      filterIndexArg === '1' || filterIndexArg === 'basic' || filterIndexArg === 'true'
+      filterIndexArg === '' ||
+      filterIndexArg === '1' ||
+      filterIndexArg === 'basic' ||
+      filterIndexArg === 'true'
         ? await BlockFilterIndex.open(netDir, chainman, logger)
         : undefined;
 
