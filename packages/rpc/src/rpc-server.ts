@@ -360,6 +360,9 @@ export class RpcServer {
       peerAddr: where.peer,
       wallet: where.wallet,
     });
+    // As Core writes its log synchronously, what a call logged is in debug.log before the reply
+    // leaves (clients such as Core's test framework read the log right after a reply).
+    await this.logger.flush();
     if (out.afterReply.length > 0) {
       res.on('finish', () => {
         for (const fn of out.afterReply) fn();

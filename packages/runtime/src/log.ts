@@ -7,6 +7,8 @@ import type { Clock } from './clock.js';
 
 export interface LogSink {
   write(line: string): void;
+  /** Resolves once every line written so far is stored (sinks that write asynchronously). */
+  flush?(): Promise<void>;
 }
 
 /** Core's `-debug` category names (BCLog::LogFlags). */
@@ -59,6 +61,14 @@ export class Logger {
     if (sink === undefined) throw new TypeError('Logger: sink is required');
     if (clock === undefined) throw new TypeError('Logger: clock is required');
     for (const c of categories) this.enable(c);
+  }
+
+  /**
+   * Waits until the lines logged so far have reached the sink's storage. Write errors are the
+   * sink's to report (FileLogSink keeps the first); here they never reject.
+   */
+  async flush(): Promise<void> {
+    await this.sink.flush?.().catch(() => undefined);
   }
 
   /** `-debug=1`, `-debug=all` enable every category; `-debug=0`/`none` disable all. */

@@ -74,6 +74,9 @@ function teeSink(a: LogSink, b: LogSink): LogSink {
       a.write(line);
       b.write(line);
     },
+    async flush(): Promise<void> {
+      await Promise.all([a.flush?.(), b.flush?.()]);
+    },
   };
 }
 
