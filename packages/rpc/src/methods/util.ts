@@ -23,7 +23,13 @@ function echoParams(): RpcParam[] {
 function echo(ctx: { rawParams: readonly unknown[] }): unknown[] {
   const args = [...ctx.rawParams];
   if (args[9] === 'trigger_internal_bug') {
-    throw new RpcError(RPC_MISC_ERROR, 'Internal bug detected: echo arg9 trigger_internal_bug');
+    // Core's CHECK_NONFATAL report (StrFormatInternalBug): the failed check's expression first,
+    // then where it failed; the expression is Core's, so tools that match on it work.
+    throw new RpcError(
+      RPC_MISC_ERROR,
+      'Internal bug detected: request.params[9].get_str() != "trigger_internal_bug"\n' +
+        'packages/rpc/src/methods/util.ts (echo)\nbitcoind-lite\n',
+    );
   }
   return args;
 }
