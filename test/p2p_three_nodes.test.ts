@@ -104,7 +104,8 @@ describe('p2p_three_nodes', () => {
     await expect(a.rpc('setban', 'not-an-ip', 'add')).rejects.toMatchObject({ code: -30 });
     await expect(a.rpc('setban', '10.0.0.1', 'remove')).rejects.toMatchObject({ code: -30 });
     await expect(a.rpc('disconnectnode', '127.0.0.1:1')).rejects.toMatchObject({ code: -29 });
-    await expect(a.rpc('disconnectnode', '127.0.0.1:1', 3)).rejects.toMatchObject({ code: -8 });
+    // Core: RPC_INVALID_PARAMS (-32602) when both address and nodeid are given.
+    await expect(a.rpc('disconnectnode', '127.0.0.1:1', 3)).rejects.toMatchObject({ code: -32602 });
     // B keeps redialling its connect= target; A refuses every attempt while the ban lasts.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await a.rpc<unknown[]>('getpeerinfo')).toHaveLength(0);
