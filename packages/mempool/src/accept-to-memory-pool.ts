@@ -16,10 +16,7 @@ import {
   MAX_STANDARD_TX_SIGOPS_COST,
   MIN_STANDARD_TX_NONWITNESS_SIZE_BYTES,
 } from './policy/policy-constants.js';
-import {
-  MANDATORY_SCRIPT_VERIFY_FLAGS,
-  STANDARD_SCRIPT_VERIFY_FLAGS,
-} from './policy/script-flags.js';
+import { STANDARD_SCRIPT_VERIFY_FLAGS } from './policy/script-flags.js';
 import { transactionSigOpCost } from './policy/script-helpers.js';
 import { singleTrucChecks } from './policy/truc.js';
 import { replacementChecks, signalsOptInRbf } from './rbf.js';
@@ -291,20 +288,20 @@ export function checkAncestorLimits(
 }
 
 /**
- * Scripts under the standard flags; a failure that the mandatory flags alone accept is a
- * policy failure (TX_NOT_STANDARD), otherwise the transaction is invalid (TX_CONSENSUS). Both
- * report the error from the standard-flags run, as Core's CheckInputScripts.
+ * Scripts under the standard flags, as Core 30's PolicyScriptChecks: any failure is reported as
+ * `mempool-script-verify-flag-failed (<script error>)` with a policy result (TX_NOT_STANDARD),
+ * whether or not the mandatory flags alone would accept it. Core 30 (bitcoin/bitcoin#33183,
+ * #33050) replaced the older mandatory/non-mandatory pair and stopped punishing peers for
+ * transactions, so no second check with the mandatory flags is needed.
  */
 function scriptChecks(ctx: AcceptContext, tx: Transaction, spent: TxOut[]): void {
   for (let i = 0; i < tx.vin.length; i++) {
     const r = ctx.verifier.verifyInput(tx, i, spent, STANDARD_SCRIPT_VERIFY_FLAGS);
     if (r.ok) continue;
-    const error = r.error ?? 'unknown error';
-    const r2 = ctx.verifier.verifyInput(tx, i, spent, MANDATORY_SCRIPT_VERIFY_FLAGS);
-    if (r2.ok) {
-      throw reject('not-standard', `non-mandatory-script-verify-flag (${error})`);
-    }
-    throw reject('consensus', `mandatory-script-verify-flag-failed (${error})`);
+    throw reject(
+      'not-standard',
+      `mempool-script-verify-flag-failed (${r.error ?? 'unknown error'})`,
+    );
   }
 }
 

@@ -155,7 +155,7 @@ describe('acceptToMemoryPool reject reasons', () => {
     expect(rejectionToString(r)).toBe(`min relay fee not met, 5 < ${need}`);
   });
 
-  it('mandatory-script-verify-flag-failed and non-mandatory-script-verify-flag', async () => {
+  it('mempool-script-verify-flag-failed for consensus and policy script failures (Core 30)', async () => {
     const env = setup();
     const [c1, c2] = coins(env);
     const good = pay(c1!, env.key.p2wpkh, 2000n);
@@ -170,7 +170,7 @@ describe('acceptToMemoryPool reject reasons', () => {
     await expectReject(
       env,
       broken,
-      'mandatory-script-verify-flag-failed (Signature must be zero for failed CHECK(MULTI)SIG operation)',
+      'mempool-script-verify-flag-failed (Signature must be zero for failed CHECK(MULTI)SIG operation)',
     );
 
     // High-S: valid for consensus, refused by policy (LOW_S).
@@ -193,7 +193,7 @@ describe('acceptToMemoryPool reject reasons', () => {
     await expectReject(
       env,
       high,
-      'non-mandatory-script-verify-flag (Non-canonical signature: S value is unnecessarily high)',
+      'mempool-script-verify-flag-failed (Non-canonical signature: S value is unnecessarily high)',
     );
   });
 
