@@ -10,7 +10,7 @@ import {
   createInterpreterScriptVerifier,
   loadExternalBlockFile,
 } from '@bitcoind-lite/chain';
-import { randomBytes } from '@bitcoind-lite/entropy';
+import { randomBytesFrom } from '@bitcoind-lite/entropy';
 import {
   DEFAULT_PEER_CONNECT_TIMEOUT_MS,
   dnsSeedsFor,
@@ -123,7 +123,7 @@ export class Node {
     // Script checks: the consensus interpreter over libsecp256k1 (WASM), with a signature cache
     // salted from the Random capability so peers cannot aim collisions at it.
     const scriptVerifier = createInterpreterScriptVerifier({
-      sigCacheSalt: randomBytes(caps.random, 32),
+      sigCacheSalt: randomBytesFrom(caps.random, 32),
       backend: createTinySecp256k1Verifier(),
     });
     // The mempool checks through the same signature cache and stores what it verified, so a

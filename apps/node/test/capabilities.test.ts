@@ -4,7 +4,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManifestError, parseManifest } from '@bitcoind-lite/manifest';
-import { randomBytes } from '@bitcoind-lite/entropy';
+import { randomBytesFrom } from '@bitcoind-lite/entropy';
 import { OutboundRefused } from '@bitcoind-lite/p2p';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeCapabilities, type Capabilities } from '../src/capabilities.js';
@@ -92,11 +92,11 @@ describe('makeCapabilities', () => {
 
   it('a seeded Random reproduces, the OS one does not', async () => {
     const seeded = [...BASE.slice(0, 4), 'entropy: !random {seed: 0badc0de}'];
-    const a = randomBytes((await make(seeded)).random, 32);
-    const b = randomBytes((await make(seeded)).random, 32);
+    const a = randomBytesFrom((await make(seeded)).random, 32);
+    const b = randomBytesFrom((await make(seeded)).random, 32);
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
-    const c = randomBytes((await make(BASE)).random, 32);
-    const d = randomBytes((await make(BASE)).random, 32);
+    const c = randomBytesFrom((await make(BASE)).random, 32);
+    const d = randomBytesFrom((await make(BASE)).random, 32);
     expect(Buffer.from(c).equals(Buffer.from(d))).toBe(false);
   });
 

@@ -6,7 +6,7 @@
  * gets a zero key and stays readable. An existing xor.dat always wins. `-blocksxor=0` with a
  * non-zero stored key is refused, as Core refuses it.
  */
-import { randomBytes, type Random } from '@bitcoind-lite/entropy';
+import { randomBytesFrom, type Random } from '@bitcoind-lite/entropy';
 import type { Logger } from '@bitcoind-lite/runtime';
 import { BLOCKS_XOR_KEY_BYTES, isZeroXorKey, type Dir } from '@bitcoind-lite/storage';
 
@@ -27,7 +27,7 @@ export async function initBlocksDirXorKey(
   if (o.random === undefined) throw new TypeError('initBlocksDirXorKey: random is required');
   const firstRun = (await blocksDir.list()).every((name) => name.startsWith('.'));
   let key: Uint8Array = new Uint8Array(BLOCKS_XOR_KEY_BYTES);
-  if (o.useXor && firstRun) key = randomBytes(o.random, BLOCKS_XOR_KEY_BYTES);
+  if (o.useXor && firstRun) key = randomBytesFrom(o.random, BLOCKS_XOR_KEY_BYTES);
 
   if (await blocksDir.exists(XOR_KEY_FILE)) {
     const stored = await blocksDir.readFile(XOR_KEY_FILE);

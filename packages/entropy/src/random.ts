@@ -8,13 +8,13 @@ export interface Random {
   fill(out: Uint8Array): Uint8Array;
 }
 
-export function randomBytes(rng: Random, n: number): Uint8Array {
+export function randomBytesFrom(rng: Random, n: number): Uint8Array {
   return rng.fill(new Uint8Array(n));
 }
 
 /** A uniformly random 64-bit unsigned integer (version nonces, ping nonces). */
 export function randomU64(rng: Random): bigint {
-  const b = randomBytes(rng, 8);
+  const b = randomBytesFrom(rng, 8);
   return new DataView(b.buffer).getBigUint64(0, true);
 }
 

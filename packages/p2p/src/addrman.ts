@@ -12,7 +12,7 @@
  * asmap. Persistence is in peers-dat.ts.
  */
 import { sha256d } from '@bitcoind-lite/consensus';
-import { randomBytes, randomInt, type Random } from '@bitcoind-lite/entropy';
+import { randomBytesFrom, randomInt, type Random } from '@bitcoind-lite/entropy';
 import type { Clock } from '@bitcoind-lite/runtime';
 import { formatService, type NetAddress, type NetService } from './messages/net-address.js';
 
@@ -93,7 +93,7 @@ export class AddrMan {
     if (o.clock === undefined) throw new TypeError('AddrMan: clock is required');
     this.random = o.random;
     this.clock = o.clock;
-    this.key = o.key ?? randomBytes(o.random, 32);
+    this.key = o.key ?? randomBytesFrom(o.random, 32);
   }
 
   private nowSec(): number {

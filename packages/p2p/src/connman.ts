@@ -9,7 +9,7 @@
  * PeerManager's business (net-processing.ts).
  */
 import type { ByteStream, Clock, Listener, Logger, Timer } from '@bitcoind-lite/runtime';
-import { randomBytes, type Random } from '@bitcoind-lite/entropy';
+import { randomBytesFrom, type Random } from '@bitcoind-lite/entropy';
 import { netGroup, type AddrMan } from './addrman.js';
 import type { BanMan } from './ban-man.js';
 import type { Connector } from './connector.js';
@@ -157,7 +157,7 @@ export class ConnectionManager {
       max - this.maxOutboundFullRelay,
     );
     this.maxInbound = Math.max(0, max - this.maxOutboundFullRelay - this.maxOutboundBlockRelay);
-    this.evictionKey = options.random ? randomBytes(options.random, 32) : new Uint8Array(32);
+    this.evictionKey = options.random ? randomBytesFrom(options.random, 32) : new Uint8Array(32);
     // Core 27+: -connect and -addnode targets try v2 whenever -v2transport is on.
     for (const t of options.connect ?? []) this.addManual(t, 'connect', this.v2transport);
     for (const t of options.addnode ?? []) this.addManual(t, 'added', this.v2transport);

@@ -19,7 +19,7 @@
  *
  * Failures that end the connection are thrown as FramingError with Core's log text.
  */
-import { randomBytes, randomInt, type Random } from '@bitcoind-lite/entropy';
+import { randomBytesFrom, randomInt, type Random } from '@bitcoind-lite/entropy';
 import type { Logger } from '@bitcoind-lite/runtime';
 import { ellswiftCreate } from './bip324/ellswift.js';
 import { V2_EXPANSION, V2_LENGTH_LEN, V2Cipher } from './bip324/v2-cipher.js';
@@ -118,16 +118,16 @@ export class V2Transport implements Transport {
     let key: Uint8Array;
     let ellswift: Uint8Array | undefined;
     do {
-      key = randomBytes(o.random, 32);
+      key = randomBytesFrom(o.random, 32);
       try {
-        ellswift = ellswiftCreate(key, randomBytes(o.random, 32));
+        ellswift = ellswiftCreate(key, randomBytesFrom(o.random, 32));
       } catch (e) {
         if (!(e instanceof RangeError)) throw e;
       }
     } while (ellswift === undefined);
     this.privateKey = key;
     this.ourEllswift = ellswift;
-    this.sendGarbage = randomBytes(o.random, garbageLen);
+    this.sendGarbage = randomBytesFrom(o.random, garbageLen);
     this.recvState = o.initiator ? 'key' : 'key-maybe-v1';
     this.sendState = o.initiator ? 'awaiting-key' : 'maybe-v1';
     // The initiator speaks first: key and garbage go out at once.

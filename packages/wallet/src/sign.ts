@@ -70,7 +70,7 @@ export function signTransaction(
         annexHash: undefined,
       });
       if (digest === undefined) continue;
-      const sig = signSchnorr(digest, taprootTweakSecret(key.secret), wallet.randomBytes(32));
+      const sig = signSchnorr(digest, taprootTweakSecret(key.secret), wallet.drawRandomBytes(32));
       vin[i]!.witness = [hashType === SIGHASH_DEFAULT ? sig : Uint8Array.from([...sig, hashType])];
     }
   }

@@ -16,7 +16,7 @@ import {
   type ChainParams,
   type TxOut,
 } from '@bitcoind-lite/consensus';
-import { randomBytes, type Random } from '@bitcoind-lite/entropy';
+import { randomBytesFrom, type Random } from '@bitcoind-lite/entropy';
 import type { Clock, Logger } from '@bitcoind-lite/runtime';
 import { ExtendedKey } from './bip32.js';
 import { SerialQueue } from './serial-queue.js';
@@ -126,7 +126,7 @@ export class Wallet {
    */
   static async create(o: WalletOptions): Promise<Wallet> {
     const w = new Wallet(o);
-    const master = ExtendedKey.fromSeed(randomBytes(o.random, 32));
+    const master = ExtendedKey.fromSeed(randomBytesFrom(o.random, 32));
     const tip = o.node.chain.activeChain.tip();
     const now = w.nowS();
     w.info = {
@@ -674,7 +674,7 @@ export class Wallet {
   }
 
   /** 32 random bytes from the wallet's Random capability (Schnorr aux randomness, shuffles). */
-  randomBytes(n: number): Uint8Array {
-    return randomBytes(this.random, n);
+  drawRandomBytes(n: number): Uint8Array {
+    return randomBytesFrom(this.random, n);
   }
 }
