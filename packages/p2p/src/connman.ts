@@ -59,8 +59,8 @@ export interface ConnmanOptions {
   banman?: BanMan | undefined;
   /** Source of automatic outbound addresses; absent: no automatic outbound. */
   addrman?: AddrMan | undefined;
-  /** Keys the eviction network groups; required with a listener in Core, here with addrman. */
-  random?: Random | undefined;
+  /** Keys the eviction network groups and the v2 transport's keys and garbage. */
+  random: Random;
   /** Core's -maxconnections (default 125). */
   maxConnections?: number | undefined;
   /** Core's -seednode: names or addresses contacted once for addresses (addr-fetch). */
@@ -142,11 +142,8 @@ export class ConnectionManager {
   private seedsQueued = false;
 
   constructor(options: ConnmanOptions) {
-    for (const k of ['connector', 'clock', 'logger', 'magic', 'events'] as const) {
+    for (const k of ['connector', 'clock', 'logger', 'magic', 'events', 'random'] as const) {
       if (options[k] === undefined) throw new TypeError(`ConnectionManager: ${k} is required`);
-    }
-    if (options.v2transport === true && options.random === undefined) {
-      throw new TypeError('ConnectionManager: random is required with v2transport');
     }
     this.o = options;
     const max = options.maxConnections ?? DEFAULT_MAX_PEER_CONNECTIONS;
@@ -157,7 +154,7 @@ export class ConnectionManager {
       max - this.maxOutboundFullRelay,
     );
     this.maxInbound = Math.max(0, max - this.maxOutboundFullRelay - this.maxOutboundBlockRelay);
-    this.evictionKey = options.random ? randomBytesFrom(options.random, 32) : new Uint8Array(32);
+    this.evictionKey = randomBytesFrom(options.random, 32);
     // Core 27+: -connect and -addnode targets try v2 whenever -v2transport is on.
     for (const t of options.connect ?? []) this.addManual(t, 'connect', this.v2transport);
     for (const t of options.addnode ?? []) this.addManual(t, 'added', this.v2transport);
@@ -591,7 +588,7 @@ export class ConnectionManager {
             new V2Transport({
               magic: this.o.magic,
               initiator: type !== 'inbound',
-              random: this.o.random!,
+              random: this.o.random,
               write,
               logger: this.o.logger,
               peerId: id,
