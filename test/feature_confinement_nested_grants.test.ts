@@ -8,11 +8,10 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, rpc } from './framework/plain-rpc.js';
 import { ensureBuilt } from '../scripts/build-dist.js';
 import { outermostPaths } from '../apps/node/src/confine/sandbox-command.js';
 import { TestNode } from './framework/test-node.js';
@@ -60,37 +59,6 @@ describe('outermostPaths (the permission-model grants)', () => {
     ]);
   });
 });
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-function rpc(port: number, cookie: string, method: string, params: unknown[] = []) {
-  const body = JSON.stringify({ jsonrpc: '1.0', id: 1, method, params });
-  return new Promise<{ result: unknown; error: { code: number; message: string } | null }>(
-    (done, fail) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          headers: { authorization: `Basic ${Buffer.from(cookie).toString('base64')}` },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (d: Buffer) => (text += d.toString()));
-          res.on('end', () => done(JSON.parse(text)));
-        },
-      );
-      req.on('error', fail);
-      req.end(body);
-    },
-  );
-}
 
 /** Starts bin/bitcoind, waits for RPC through the cookie, returns a caller and the exit. */
 async function startBitcoind(root: string, args: string[], rpcPort: number) {

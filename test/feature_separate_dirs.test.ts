@@ -17,11 +17,10 @@ import {
   readdirSync,
   writeFileSync,
 } from 'node:fs';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, rpc } from './framework/plain-rpc.js';
 import { TestNode, runLauncher } from './framework/test-node.js';
 
 const ADDR = 'bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080';
@@ -134,37 +133,6 @@ describe.each([
     expect(readdirSync(dir).sort()).toEqual(['node.yaml', 'ssd']);
   }, 60_000);
 });
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
-function rpc(port: number, cookie: string, method: string, params: unknown[] = []) {
-  const body = JSON.stringify({ jsonrpc: '1.0', id: 1, method, params });
-  return new Promise<{ result: unknown; error: { code: number; message: string } | null }>(
-    (done, fail) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          headers: { authorization: `Basic ${Buffer.from(cookie).toString('base64')}` },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (d: Buffer) => (text += d.toString()));
-          res.on('end', () => done(JSON.parse(text)));
-        },
-      );
-      req.on('error', fail);
-      req.end(body);
-    },
-  );
-}
 
 describe('bin/bitcoind -blocksdir', () => {
   it('puts the block files in <blocksdir>/regtest/blocks and the index in the datadir', async () => {

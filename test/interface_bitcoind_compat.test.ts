@@ -8,11 +8,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort, rpc } from './framework/plain-rpc.js';
 import { parseConfigText } from '../apps/node/src/bitcoind-compat/config-file.js';
 import { Settings, parseCommandLine } from '../apps/node/src/bitcoind-compat/settings.js';
 import {
@@ -40,14 +40,6 @@ function run(args: string[], cwd: string): Promise<Run> {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 /** util.py write_config, as of Core 30/31 (the options every framework node gets). */
@@ -98,29 +90,6 @@ function frameworkArgs(datadir: string): string[] {
     '-v2transport=0',
     '-bind=127.0.0.1',
   ];
-}
-
-function rpc(port: number, cookie: string, method: string, params: unknown[] = []) {
-  const body = JSON.stringify({ jsonrpc: '1.0', id: 1, method, params });
-  return new Promise<{ result: unknown; error: { code: number; message: string } | null }>(
-    (done, fail) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          headers: { authorization: `Basic ${Buffer.from(cookie).toString('base64')}` },
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (d: Buffer) => (text += d.toString()));
-          res.on('end', () => done(JSON.parse(text)));
-        },
-      );
-      req.on('error', fail);
-      req.end(body);
-    },
-  );
 }
 
 /** TestNode.wait_for_rpc_connection: poll the cookie, then getblockcount, then mempool loaded. */
