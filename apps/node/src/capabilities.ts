@@ -165,6 +165,33 @@ function makeConnector(manifest: Manifest): Connector {
   });
 }
 
+/** What the launcher (or the confined child) made, before the manifest's plain fields join it. */
+export type MadeCapabilities = Omit<
+  Capabilities,
+  'network' | 'args' | 'confine' | 'p2p' | 'wallets' | 'blocksdir' | 'chainstatedir' | 'zmq'
+> & {
+  [K in 'p2p' | 'wallets' | 'blocksdir' | 'chainstatedir' | 'zmq']: Capabilities[K] | undefined;
+};
+
+/**
+ * The one place a Capabilities value is put together, for the unconfined launcher and the
+ * confined child alike, so a new grant cannot reach one and be forgotten by the other.
+ */
+export function assembleCapabilities(manifest: Manifest, made: MadeCapabilities): Capabilities {
+  const { p2p, wallets, blocksdir, chainstatedir, zmq, ...always } = made;
+  return {
+    ...always,
+    network: manifest.network,
+    args: manifest.args,
+    confine: manifest.confine,
+    ...(p2p && { p2p }),
+    ...(wallets && { wallets }),
+    ...(blocksdir && { blocksdir }),
+    ...(chainstatedir && { chainstatedir }),
+    ...(zmq && { zmq }),
+  };
+}
+
 export async function makeCapabilities(manifest: Manifest): Promise<Capabilities> {
   if (manifest === undefined) throw new TypeError('makeCapabilities: manifest is required');
   const closers: (() => Promise<void>)[] = [];
@@ -255,8 +282,7 @@ export async function makeCapabilities(manifest: Manifest): Promise<Capabilities
       }
     }
 
-    const capabilities: Capabilities = {
-      network: manifest.network,
+    const capabilities = assembleCapabilities(manifest, {
       datadir,
       rpc,
       connector,
@@ -264,15 +290,13 @@ export async function makeCapabilities(manifest: Manifest): Promise<Capabilities
       clock,
       logSink,
       loadblock,
-      args: manifest.args,
-      confine: manifest.confine,
       close: closeAll,
-      ...(p2p && { p2p }),
-      ...(wallets && { wallets }),
-      ...(blocksdir && { blocksdir }),
-      ...(chainstatedir && { chainstatedir }),
-      ...(zmq && { zmq }),
-    };
+      p2p,
+      wallets,
+      blocksdir,
+      chainstatedir,
+      zmq,
+    });
     return capabilities;
   } catch (e) {
     await closeAll();

@@ -12,7 +12,7 @@ import { fdLogSink } from '@bitcoind-lite/runtime/host';
 import { FileLogSink, Logger, type Listener, type LogSink } from '@bitcoind-lite/runtime';
 import { openDirCapability, openReadOnlyFile } from '@bitcoind-lite/storage/host';
 import type { FileHandle } from '@bitcoind-lite/storage';
-import type { Capabilities } from '../capabilities.js';
+import { assembleCapabilities, type Capabilities } from '../capabilities.js';
 import { makeClock } from '../make-clock.js';
 import { Node } from '../node.js';
 import { BrokerConnector } from './broker-connector.js';
@@ -95,8 +95,7 @@ async function childCapabilities(manifest: Manifest, start: StartMessage): Promi
       outbound?.kind === 'socks5' ? `${outbound.proxy.host}:${outbound.proxy.port}` : '',
       new Logger(logSink, clock, ['net']),
     );
-    return {
-      network: manifest.network,
+    return assembleCapabilities(manifest, {
       datadir,
       rpc,
       connector,
@@ -104,15 +103,13 @@ async function childCapabilities(manifest: Manifest, start: StartMessage): Promi
       clock,
       logSink,
       loadblock,
-      args: manifest.args,
-      confine: manifest.confine,
       close,
-      ...(p2p && { p2p }),
-      ...(wallets && { wallets }),
-      ...(blocksdir && { blocksdir }),
-      ...(chainstatedir && { chainstatedir }),
-      ...(zmq && { zmq }),
-    };
+      p2p,
+      wallets,
+      blocksdir,
+      chainstatedir,
+      zmq,
+    });
   } catch (e) {
     await close();
     throw e;
