@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { ManifestError, parseManifest } from '@bitcoind-lite/manifest';
 import { makeCapabilities } from './capabilities.js';
 import { Node } from './node.js';
-import { registerDebugProbe } from './confine/debug-probe.js';
+import { maybeRegisterDebugProbe } from './confine/debug-probe.js';
 import { runConfined } from './confine/launch-confined.js';
 import { errnoText, initErrorMessage } from './init-errors.js';
 import { startupErrorCaption } from './chainstate-load-failure.js';
@@ -58,15 +58,12 @@ async function main(): Promise<number> {
       await caps.close().catch(() => undefined);
       throw e;
     }
-    if (manifest.args['debugprobe'] === true) {
-      // Test only: the same probe as the confined node's, to show each attempt works unconfined.
-      registerDebugProbe(node.rpc.table, {
-        datadir: caps.datadir,
-        connector: caps.connector,
-        logger: node.logger,
-      });
-      node.logger.warning('debugcapabilityprobe RPC enabled (args.debugprobe): test use only');
-    }
+    // Test only: the same probe confined and not, to show each attempt is denied only confined.
+    maybeRegisterDebugProbe(manifest.args, node.rpc.table, {
+      datadir: caps.datadir,
+      connector: caps.connector,
+      logger: node.logger,
+    });
   } catch (e) {
     const msg = e instanceof ManifestError ? e.message : initErrorMessage(e);
     process.stderr.write(`${startupErrorCaption(e)}${msg}\n`);

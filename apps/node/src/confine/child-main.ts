@@ -16,7 +16,7 @@ import { assembleCapabilities, type Capabilities } from '../capabilities.js';
 import { makeClock } from '../make-clock.js';
 import { Node } from '../node.js';
 import { BrokerConnector } from './broker-connector.js';
-import { registerDebugProbe } from './debug-probe.js';
+import { maybeRegisterDebugProbe } from './debug-probe.js';
 import { inheritedListener } from './inherited-listener.js';
 import { isObjectWithType, type StartMessage } from './ipc-messages.js';
 import { initErrorMessage } from '../init-errors.js';
@@ -133,14 +133,12 @@ async function main(): Promise<number> {
       throw e;
     }
     node.logger.info(`Confined: ${start.layers.join(' + ')}`);
-    if (manifest.args['debugprobe'] === true) {
-      registerDebugProbe(node.rpc.table, {
-        datadir: caps.datadir,
-        connector: caps.connector,
-        logger: node.logger,
-      });
-      node.logger.warning('debugcapabilityprobe RPC enabled (args.debugprobe): test use only');
-    }
+    // Test only: the same probe confined and not, to show each attempt is denied only confined.
+    maybeRegisterDebugProbe(manifest.args, node.rpc.table, {
+      datadir: caps.datadir,
+      connector: caps.connector,
+      logger: node.logger,
+    });
   } catch (e) {
     process.stderr.write(`Error: ${initErrorMessage(e)}\n`);
     return 1;

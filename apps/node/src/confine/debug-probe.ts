@@ -134,3 +134,17 @@ export function registerDebugProbe(table: RpcTable, targets: ProbeTargets): void
     handler: (params) => runProbe(String(params['probe']), String(params['arg'] ?? ''), targets),
   });
 }
+
+/**
+ * Registers the probe when the manifest asks for it (`args: {debugprobe: 1}`), for the unconfined
+ * launcher and the confined child alike, with the warning that it is for tests only.
+ */
+export function maybeRegisterDebugProbe(
+  args: Readonly<Record<string, unknown>>,
+  table: RpcTable,
+  targets: ProbeTargets,
+): void {
+  if (args['debugprobe'] !== true) return;
+  registerDebugProbe(table, targets);
+  targets.logger.warning('debugcapabilityprobe RPC enabled (args.debugprobe): test use only');
+}
